@@ -1,0 +1,58 @@
+"""Every built page in a real browser: no console error, no request to another host, no WCAG 2.2 AA violation."""
+
+from __future__ import annotations
+
+import pytest
+
+from browser_support import ARTIFACTS, CHROMIUM_ARGS, PageWatch, axe_violations, chromium_path, describe, serve
+from conftest import HTML, toc_files
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def site(built_html):
+    with serve(built_html) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.mark.parametrize("page_name", toc_files())
+def test_page_loads_offline_cleanly_and_accessibly(page_name, site, browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    watch = PageWatch(page)
+    response = page.goto(f"{site}/{page_name}.html", wait_until="networkidle")
+    assert response and response.ok
+    violations = axe_violations(page)
+    if page_name == "book/index":
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "book-index-desktop.png"), full_page=False)
+    context.close()
+    assert not watch.foreign_requests, f"requests to other hosts: {watch.foreign_requests}"
+    assert not watch.console_errors, f"console errors: {watch.console_errors}"
+    assert not watch.failed_requests, f"failed requests: {watch.failed_requests}"
+    assert not violations, "WCAG 2.2 AA violations:\n" + describe(violations)
+
+
+def test_watch_catches_a_request_to_another_host(site, browser):
+    """The watch is not blind: a page that asks another host is caught."""
+    context = browser.new_context()
+    page = context.new_page()
+    watch = PageWatch(page)
+    page.route("**/*", lambda route: route.abort() if "example.invalid" in route.request.url else route.continue_())
+    page.goto(f"{site}/book/index.html")
+    page.evaluate("() => { const s = document.createElement('script'); s.src = 'https://example.invalid/x.js';"
+                  " document.head.appendChild(s); }")
+    page.wait_for_timeout(300)
+    context.close()
+    assert any("example.invalid" in url for url in watch.foreign_requests)
