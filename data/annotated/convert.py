@@ -1,0 +1,317 @@
+"""Turn the marked-up drafts in source/*.md into drafts.jsonl, computing offsets and validating everything.
+
+The markup is described in README.md ("The source format"). In short:
+
+    ### self-001                       starts a draft (the prefix gives its kind)
+    %% a note                          annotator's note (optional, any number)
+    One sentence per line. {{challenge, choice}}
+    | A line starting with "| " follows the previous sentence after a single newline.
+    (a blank line is a paragraph break)
+    [dignity]{universalism}  [care package]{trap}  <<Come on Tuesday at 7.>>{specific}
+
+Usage:
+    python data/annotated/convert.py            # write drafts.jsonl
+    python data/annotated/convert.py --check    # exit 1 if drafts.jsonl is out of date
+    python data/annotated/convert.py --stats    # print the counts used in README.md
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SOURCE_DIR = HERE / "source"
+OUTPUT = HERE / "drafts.jsonl"
+
+FAMILIES = (
+    "self_direction", "stimulation", "hedonism", "achievement", "power",
+    "security", "conformity", "tradition", "benevolence", "universalism",
+)
+KINDS = ("self", "us", "now")
+MOVES = ("challenge", "choice", "outcome")
+SENTENCE_TAGS = ("abstract",) + MOVES
+CTA_LABELS = {"specific": True, "vague": False}
+MIN_WORDS, MAX_WORDS = 40, 400
+
+# The held-out third is drawn per kind with this seed (see README.md, "Splits").
+SPLIT_SEED = 20250603
+HELDOUT_SHARE = 1 / 3
+
+ID_RE = re.compile(r"^(self|us|now)-\d{3}$")
+TAGS_RE = re.compile(r"\s*\{\{([^{}]*)\}\}\s*$")
+LABEL_RE = re.compile(r"\{([a-z_]+)\}")
+
+
+class MarkupError(ValueError):
+    """A problem in the marked-up source, naming the file and line."""
+
+
+def _fail(where: str, message: str) -> None:
+    raise MarkupError(f"{where}: {message}")
+
+
+def _parse_tags(raw: str, where: str) -> tuple[bool, list[str]]:
+    tags = [t.strip() for t in re.split(r"[,\s]+", raw) if t.strip()]
+    for tag in tags:
+        if tag not in SENTENCE_TAGS:
+            _fail(where, f"unknown sentence tag {tag!r} (use {', '.join(SENTENCE_TAGS)})")
+    if len(set(tags)) != len(tags):
+        _fail(where, f"repeated sentence tag in {{{{{raw}}}}}")
+    return "abstract" in tags, [m for m in MOVES if m in tags]
+
+
+class _Draft:
+    """Accumulates one draft's text and spans while its lines are read."""
+
+    def __init__(self, draft_id: str, where: str) -> None:
+        self.id = draft_id
+        self.where = where
+        self.kind = draft_id.split("-")[0]
+        self.notes: list[str] = []
+        self.out: list[str] = []
+        self.length = 0
+        self.values: list[dict] = []
+        self.traps: list[dict] = []
+        self.sentences: list[dict] = []
+        self.cta: dict | None = None
+        self.cta_open: int | None = None
+        self.pending_break = False
+
+    def emit(self, s: str) -> None:
+        self.out.append(s)
+        self.length += len(s)
+
+    def add_line(self, line: str, where: str) -> None:
+        m = TAGS_RE.search(line)
+        abstract, moves = (False, [])
+        if m:
+            abstract, moves = _parse_tags(m.group(1), where)
+            line = line[: m.start()]
+        line = line.strip()
+        if line.startswith("| "):
+            if not self.sentences or self.pending_break:
+                _fail(where, '"| " continues a previous sentence line, but there is none just above')
+            self.emit("\n")
+            line = line[2:].lstrip()
+        elif self.sentences:
+            self.emit("\n\n" if self.pending_break else " ")
+        self.pending_break = False
+        start = self.length
+        self._scan(line, where)
+        end = self.length
+        if end == start:
+            _fail(where, "empty sentence after removing the markup")
+        self.sentences.append({"start": start, "end": end, "abstract_claim": abstract, "moves": moves})
+
+    def _scan(self, line: str, where: str) -> None:
+        value_open: int | None = None
+        i = 0
+        while i < len(line):
+            ch = line[i]
+            if ch == "\\" and i + 1 < len(line):
+                self.emit(line[i + 1])
+                i += 2
+            elif line.startswith("<<", i):
+                if self.cta_open is not None or self.cta is not None:
+                    _fail(where, "only one call to action (<<...>>) per draft")
+                if value_open is not None:
+                    _fail(where, "a call to action cannot start inside a [value] mark")
+                self.cta_open = self.length
+                i += 2
+            elif line.startswith(">>", i):
+                m = LABEL_RE.match(line, i + 2)
+                if self.cta_open is None or not m or m.group(1) not in CTA_LABELS:
+                    _fail(where, "'>>' must close a '<<' and be followed by {specific} or {vague}")
+                if value_open is not None:
+                    _fail(where, "a call to action cannot end inside a [value] mark")
+                self.cta = {"start": self.cta_open, "end": self.length, "specific": CTA_LABELS[m.group(1)]}
+                self.cta_open = None
+                i = m.end()
+            elif ch == "[":
+                if value_open is not None:
+                    _fail(where, "marks cannot nest: '[' inside '[...]'")
+                value_open = self.length
+                i += 1
+            elif ch == "]":
+                m = LABEL_RE.match(line, i + 1)
+                if value_open is None or not m:
+                    _fail(where, "']' must close a '[' and be followed by {family} or {trap}")
+                label = m.group(1)
+                span = {"start": value_open, "end": self.length}
+                if label == "trap":
+                    self.traps.append(span)
+                elif label in FAMILIES:
+                    span["family"] = label
+                    self.values.append(span)
+                else:
+                    _fail(where, f"unknown label {{{label}}} (a Schwartz family or 'trap')")
+                value_open = None
+                i = m.end()
+            elif ch in "{}":
+                _fail(where, f"stray {ch!r}; escape it as '\\{ch}' if it is part of the text")
+            else:
+                self.emit(ch)
+                i += 1
+        if value_open is not None:
+            _fail(where, "a '[' is not closed on its line")
+
+    def finish(self) -> dict:
+        where = self.where
+        if self.cta_open is not None:
+            _fail(where, f"{self.id}: a '<<' is never closed")
+        if not self.sentences:
+            _fail(where, f"{self.id}: no text")
+        text = "".join(self.out)
+        for span in self.values + self.traps:
+            span["text"] = text[span["start"]:span["end"]]
+            if span["text"] != span["text"].strip():
+                _fail(where, f"{self.id}: span {span['text']!r} starts or ends with a space")
+        words = len(text.split())
+        if not MIN_WORDS <= words <= MAX_WORDS:
+            _fail(where, f"{self.id}: {words} words, outside {MIN_WORDS} to {MAX_WORDS}")
+        marks = sorted(self.values + self.traps, key=lambda s: s["start"])
+        for a, b in zip(marks, marks[1:]):
+            if b["start"] < a["end"]:
+                _fail(where, f"{self.id}: marks overlap: {a['text']!r} and {b['text']!r}")
+        for span in marks:
+            if not any(s["start"] <= span["start"] and span["end"] <= s["end"] for s in self.sentences):
+                _fail(where, f"{self.id}: mark {span['text']!r} crosses a sentence boundary")
+        cta = {"present": False, "start": None, "end": None, "specific": None}
+        if self.cta:
+            cta = {"present": True, **self.cta}
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "split": None,
+            "text": text,
+            "values": [{k: v[k] for k in ("start", "end", "text", "family")} for v in self.values],
+            "traps": [{k: t[k] for k in ("start", "end", "text")} for t in self.traps],
+            "sentences": self.sentences,
+            "call_to_action": cta,
+            "notes": " ".join(self.notes),
+        }
+
+
+def parse_file(path: Path) -> list[dict]:
+    """Drafts in one marked-up source file, in file order."""
+    drafts: list[dict] = []
+    current: _Draft | None = None
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        where = f"{path.name}:{number}"
+        line = raw.rstrip()
+        if line.startswith("### "):
+            if current:
+                drafts.append(current.finish())
+            draft_id = line[4:].strip()
+            if not ID_RE.match(draft_id):
+                _fail(where, f"draft id {draft_id!r} should look like self-001, us-001 or now-001")
+            current = _Draft(draft_id, where)
+        elif current is None:
+            continue  # commentary before the first draft
+        elif line.startswith("%%"):
+            current.notes.append(line[2:].strip())
+        elif not line.strip():
+            if current.sentences:
+                current.pending_break = True
+        else:
+            current.add_line(line, where)
+    if current:
+        drafts.append(current.finish())
+    return drafts
+
+
+def assign_splits(drafts: list[dict]) -> None:
+    """Mark a random third of each kind as heldout (fixed seed), the rest as dev."""
+    rng = random.Random(SPLIT_SEED)
+    for kind in KINDS:
+        ids = sorted(d["id"] for d in drafts if d["kind"] == kind)
+        heldout = set(rng.sample(ids, round(len(ids) * HELDOUT_SHARE)))
+        for d in drafts:
+            if d["kind"] == kind:
+                d["split"] = "heldout" if d["id"] in heldout else "dev"
+
+
+def build(source_dir: Path = SOURCE_DIR) -> list[dict]:
+    """All drafts from source_dir/*.md, validated, with splits assigned."""
+    drafts: list[dict] = []
+    for path in sorted(source_dir.glob("*.md")):
+        drafts.extend(parse_file(path))
+    seen = Counter(d["id"] for d in drafts)
+    duplicates = [i for i, n in seen.items() if n > 1]
+    if duplicates:
+        raise MarkupError(f"duplicate draft ids: {', '.join(sorted(duplicates))}")
+    drafts.sort(key=lambda d: (KINDS.index(d["kind"]), d["id"]))
+    assign_splits(drafts)
+    return drafts
+
+
+def dumps(drafts: list[dict]) -> str:
+    """The exact contents of drafts.jsonl."""
+    return "".join(json.dumps(d, ensure_ascii=False) + "\n" for d in drafts)
+
+
+def stats(drafts: list[dict]) -> str:
+    """Counts for README.md, as plain text."""
+    lines = []
+    by = Counter((d["kind"], d["split"]) for d in drafts)
+    lines.append("drafts by kind and split:")
+    for kind in KINDS:
+        lines.append(f"  {kind:5} dev {by[kind, 'dev']:3}  heldout {by[kind, 'heldout']:3}  "
+                     f"total {by[kind, 'dev'] + by[kind, 'heldout']:3}")
+    lines.append(f"  all   dev {sum(by[k, 'dev'] for k in KINDS):3}  heldout "
+                 f"{sum(by[k, 'heldout'] for k in KINDS):3}  total {len(drafts):3}")
+    fam = Counter(v["family"] for d in drafts for v in d["values"])
+    lines.append(f"value spans: {sum(fam.values())}")
+    for f in FAMILIES:
+        lines.append(f"  {f:15} {fam[f]:4}")
+    traps = [t["text"] for d in drafts for t in d["traps"]]
+    lines.append(f"trap spans: {len(traps)} ({len(set(t.lower() for t in traps))} distinct phrases)")
+    sents = [s for d in drafts for s in d["sentences"]]
+    lines.append(f"sentences: {len(sents)}; abstract claims: {sum(s['abstract_claim'] for s in sents)}")
+    for m in MOVES:
+        lines.append(f"  sentences with {m}: {sum(m in s['moves'] for s in sents)}; "
+                     f"drafts with {m}: {sum(any(m in s['moves'] for s in d['sentences']) for d in drafts)}")
+    for kind in KINDS:
+        ctas = [d["call_to_action"] for d in drafts if d["kind"] == kind]
+        lines.append(f"calls to action in {kind}: {sum(c['present'] for c in ctas)} present "
+                     f"({sum(bool(c['specific']) for c in ctas)} specific) of {len(ctas)}")
+    words = [len(d["text"].split()) for d in drafts]
+    lines.append(f"words per draft: min {min(words)}, median {sorted(words)[len(words) // 2]}, max {max(words)}")
+    lines.append(f"drafts with no value spans: {sum(not d['values'] for d in drafts)}; "
+                 f"with at most one: {sum(len(d['values']) <= 1 for d in drafts)}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="exit 1 if drafts.jsonl is out of date")
+    parser.add_argument("--stats", action="store_true", help="print counts")
+    args = parser.parse_args(argv)
+    try:
+        drafts = build()
+    except MarkupError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    content = dumps(drafts)
+    if args.check:
+        current = OUTPUT.read_text(encoding="utf-8") if OUTPUT.exists() else ""
+        if current != content:
+            print(f"{OUTPUT.name} is out of date: run python data/annotated/convert.py", file=sys.stderr)
+            return 1
+        print(f"{OUTPUT.name} is up to date ({len(drafts)} drafts)")
+    else:
+        OUTPUT.write_text(content, encoding="utf-8")
+        print(f"wrote {len(drafts)} drafts to {OUTPUT}")
+    if args.stats:
+        print(stats(drafts))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

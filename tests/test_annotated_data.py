@@ -1,0 +1,178 @@
+"""The annotated drafts in data/annotated are well formed and match their marked-up source (no coach needed)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+ANNOTATED = ROOT / "data" / "annotated"
+DRAFTS = ANNOTATED / "drafts.jsonl"
+
+FAMILIES = {
+    "self_direction", "stimulation", "hedonism", "achievement", "power",
+    "security", "conformity", "tradition", "benevolence", "universalism",
+}
+KINDS = {"self", "us", "now"}
+MOVES = {"challenge", "choice", "outcome"}
+KEYS = ["id", "kind", "split", "text", "values", "traps", "sentences", "call_to_action", "notes"]
+
+
+def _load_module(name: str, path: Path):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def drafts() -> list[dict]:
+    with DRAFTS.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle]
+
+
+@pytest.fixture(scope="module")
+def convert():
+    return _load_module("annotated_convert", ANNOTATED / "convert.py")
+
+
+def test_enough_drafts_of_every_kind_in_both_splits(drafts):
+    """At least 60 drafts, all three kinds, each kind in dev and heldout, about a third held out."""
+    assert len(drafts) >= 60
+    by = Counter((d["kind"], d["split"]) for d in drafts)
+    for kind in KINDS:
+        assert by[kind, "dev"] > 0 and by[kind, "heldout"] > 0, f"{kind} is missing a split"
+    heldout = sum(d["split"] == "heldout" for d in drafts) / len(drafts)
+    assert 0.25 <= heldout <= 0.4
+    assert {d["split"] for d in drafts} == {"dev", "heldout"}
+
+
+def test_ids_unique_and_schema_keys(drafts):
+    """Every draft has exactly the documented keys, a unique id and a kind that matches its id."""
+    assert len({d["id"] for d in drafts}) == len(drafts)
+    for d in drafts:
+        assert list(d) == KEYS, d["id"]
+        assert d["kind"] in KINDS and d["id"].startswith(d["kind"] + "-")
+        assert isinstance(d["notes"], str)
+
+
+def test_value_and_trap_offsets_match_text(drafts):
+    """text[start:end] is the span text for every value and trap; families are Schwartz's ten."""
+    for d in drafts:
+        for span in d["values"]:
+            assert d["text"][span["start"]:span["end"]] == span["text"], (d["id"], span)
+            assert span["family"] in FAMILIES, (d["id"], span)
+        for span in d["traps"]:
+            assert d["text"][span["start"]:span["end"]] == span["text"], (d["id"], span)
+            assert set(span) == {"start", "end", "text"}
+
+
+def test_values_and_traps_never_overlap(drafts):
+    """A phrase is either values language or a trap, never both, and marks do not overlap."""
+    for d in drafts:
+        marks = sorted(d["values"] + d["traps"], key=lambda s: s["start"])
+        for a, b in zip(marks, marks[1:]):
+            assert a["end"] <= b["start"], (d["id"], a["text"], b["text"])
+
+
+def test_sentences_cover_the_text_in_order(drafts):
+    """Sentences are in order, do not overlap, and only whitespace lies between them."""
+    for d in drafts:
+        text, pos = d["text"], 0
+        for s in d["sentences"]:
+            assert pos <= s["start"] < s["end"] <= len(text), (d["id"], s)
+            assert not text[pos:s["start"]].strip(), (d["id"], text[pos:s["start"]])
+            assert text[s["start"]:s["end"]] == text[s["start"]:s["end"]].strip()
+            assert isinstance(s["abstract_claim"], bool)
+            assert set(s["moves"]) <= MOVES and len(set(s["moves"])) == len(s["moves"])
+            pos = s["end"]
+        assert not text[pos:].strip()
+
+
+def test_calls_to_action_are_well_formed(drafts):
+    """An ask has a span and a specific flag; no ask has nulls; most stories of now have one."""
+    for d in drafts:
+        cta = d["call_to_action"]
+        assert set(cta) == {"present", "start", "end", "specific"}
+        if cta["present"]:
+            assert 0 <= cta["start"] < cta["end"] <= len(d["text"]), d["id"]
+            assert isinstance(cta["specific"], bool)
+        else:
+            assert cta["start"] is cta["end"] is cta["specific"] is None
+    now = [d for d in drafts if d["kind"] == "now"]
+    with_ask = [d for d in now if d["call_to_action"]["present"]]
+    assert len(with_ask) >= 0.75 * len(now)
+    assert any(not d["call_to_action"]["specific"] for d in with_ask), "need some vague asks"
+    assert any(not d["call_to_action"]["present"] for d in now), "need some stories of now with no ask"
+
+
+def test_coverage_of_the_annotation(drafts):
+    """Plenty of traps, every family used, abstract claims and all three moves present, varied lengths."""
+    assert sum(len(d["traps"]) for d in drafts) >= 60
+    assert {v["family"] for d in drafts for v in d["values"]} == FAMILIES
+    sentences = [s for d in drafts for s in d["sentences"]]
+    assert sum(s["abstract_claim"] for s in sentences) >= 30
+    for move in MOVES:
+        assert sum(move in s["moves"] for s in sentences) >= 30
+    words = [len(d["text"].split()) for d in drafts]
+    assert min(words) >= 40 and max(words) <= 400
+    assert sum(not d["values"] for d in drafts) >= 2, "need drafts with almost no values language"
+
+
+def test_convert_reproduces_drafts_jsonl(convert):
+    """drafts.jsonl is exactly what convert.py makes from source/*.md (edit the source, then regenerate)."""
+    assert convert.dumps(convert.build()) == DRAFTS.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ("An [unclosed mark in a sentence that goes on.", "not closed"),
+        ("A [value]{kindness} with an unknown family.", "unknown label"),
+        ("A sentence with a bad tag. {{abstrakt}}", "unknown sentence tag"),
+        ("<<An ask that never closes.", "never closed"),
+    ],
+)
+def test_convert_names_file_and_line_on_bad_markup(convert, tmp_path, body, message):
+    """Malformed markup raises MarkupError naming the file and line."""
+    source = tmp_path / "bad.md"
+    filler = " ".join(["word"] * 45)
+    source.write_text(f"### self-001\n{filler}.\n{body}\n", encoding="utf-8")
+    with pytest.raises(convert.MarkupError, match=message) as info:
+        convert.build(tmp_path)
+    assert "bad.md" in str(info.value)
+
+
+def test_convert_joins_lines_as_documented(convert, tmp_path):
+    """Sentences join with a space, '| ' lines with a newline, blank lines with a paragraph break."""
+    filler = " ".join(["word"] * 40)
+    (tmp_path / "x.md").write_text(
+        "### now-001\n%% a note\nFirst [fair]{universalism} one. {{abstract}}\nSecond [to be fair]{trap}.\n"
+        f"| - a bullet {{{{challenge, choice}}}}\n\n<<Come on Tuesday at 7pm.>>{{specific}} {{{{choice}}}}\n{filler}\n",
+        encoding="utf-8",
+    )
+    [d] = convert.build(tmp_path)
+    assert d["text"].startswith("First fair one. Second to be fair.\n- a bullet\n\nCome on Tuesday at 7pm. word")
+    assert [v["text"] for v in d["values"]] == ["fair"] and [t["text"] for t in d["traps"]] == ["to be fair"]
+    assert d["sentences"][0]["abstract_claim"] and d["sentences"][2]["moves"] == ["challenge", "choice"]
+    cta = d["call_to_action"]
+    assert cta["present"] and cta["specific"] and d["text"][cta["start"]:cta["end"]] == "Come on Tuesday at 7pm."
+    assert d["notes"] == "a note"
+
+
+def test_quality_benchmark_scores_gold_as_perfect(drafts):
+    """The benchmark's scorer gives perfect figures when the gold annotation is its own prediction."""
+    bench = _load_module("bench_coach_quality", ROOT / "benchmarks" / "bench_coach_quality.py")
+    gold_as_pred = [{"values": d["values"], "sentences": d["sentences"],
+                     "call_to_action": d["call_to_action"]} for d in drafts]
+    figures = bench.evaluate(drafts, gold_as_pred)["all"]
+    for key in ("span_precision", "span_recall", "span_f1", "family_accuracy", "abstract_f1", "cta_accuracy",
+                "story_choice_accuracy", "sentence_outcome_accuracy"):
+        assert figures[key] == pytest.approx(1.0), key
+    assert figures["traps_flagged"] == 0.0
+    empty = bench.evaluate(drafts, [{} for _ in drafts])["all"]
+    assert empty["span_recall"] == 0.0 and empty["span_precision"] is None
