@@ -38,6 +38,11 @@ if [ ! -f "$stamp" ] || ! cmp -s requirements.txt "$stamp"; then
   cp requirements.txt "$stamp"
 fi
 
+# Sphinx 7.4 never overwrites a static file that is already in the output, so an edited stylesheet would
+# not reach a cached build: remove our own static files from the output so they are copied afresh.
+if [ -d _build/html/_static ]; then
+  (cd book/_vendor_static && find . -type f) | while read -r f; do rm -f "_build/html/_static/$f"; done
+fi
 echo "==> Building the book (notebook pages are executed; a warning fails the build)"
 .venv/bin/jupyter-book build . --builder html -W -n --keep-going
 echo

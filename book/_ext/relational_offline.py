@@ -38,6 +38,15 @@ def tidy_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, d
     context["css_files"] = [c for c in context.get("css_files", []) if "thebe" not in str(getattr(c, "filename", c))]
 
 
+def fix_bibliography_roles(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Docutils marks bibliography entries with the deprecated ARIA role doc-biblioentry inside a role=list
+    container; axe reports both (WCAG 4.1.2). A list of list items says the same thing to a screen reader."""
+    body = context.get("body")
+    if body and 'role="doc-biblioentry"' in body:
+        context["body"] = body.replace('role="doc-biblioentry"', 'role="listitem"')
+
+
 def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", tidy_scripts, priority=900)
+    app.connect("html-page-context", fix_bibliography_roles, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1.0"}
