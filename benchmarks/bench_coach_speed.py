@@ -1,0 +1,227 @@
+"""Speed of the story coach, measured in one run (figures and ratios, not a pass/fail test).
+
+Prints: analyse throughput (words/s) over a varied corpus of generated drafts, spaCy's bare tokenizer on the same
+text (the floor) and the ratio; latency of one 1,000-word draft; import + pipeline build time (fresh process); and a
+linearity check (time per word at 1k, 10k and 100k words).
+
+Run: .venv/bin/python benchmarks/bench_coach_speed.py [--words 200000] [--seed 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+PEOPLE = ["my mum", "my dad", "my gran", "Mr Haddad", "a woman called Janet", "our neighbour", "my manager", "a tenant",
+          "a young carer", "the head teacher", "my brother", "a man on the ninth floor", "Mrs Okafor", "my daughter",
+          "a care worker", "the councillor", "a volunteer", "my sister", "an older resident", "Priya from the library"]
+PLACES = ["the Millfield estate", "Walsall", "the food bank", "the Hope Street care home", "the library", "a tower block",
+          "the civic centre", "the bus station", "the Justice Centre", "our street", "the school gates", "the town hall",
+          "a rented flat above a chip shop", "the community centre on Park Road", "the hospital car park", "the ward"]
+TIMES = ["When I was nine", "Last Tuesday", "In the winter of 2010", "One morning", "Twenty years later", "That night",
+         "Three weeks ago", "On my first day", "In March", "Last year", "Every Sunday", "Before the lockdown"]
+SENTENCES = [
+    "{time}, {person} told me the lift had been broken for a month.",
+    "{time}, I stood in {place} and did not know what to do.",
+    "I remember the smell of damp in {place}.",
+    "{person} rang the council eleven times and nobody called back.",
+    "I decided to knock on every door in {place}.",
+    "We chose to stay and fight for the library.",
+    "It mattered to me that {person} was treated with dignity.",
+    "Fairness is important to me.",
+    "I believe everyone deserves a safe and decent home.",
+    "I have always been passionate about social justice.",
+    "To be honest, the social care budget is kind of a mess.",
+    "Her care package was cut in half, and she was frightened.",
+    "The power cut lasted two days and the trust fund paid for nothing.",
+    "Value for money matters, fair enough, but people matter more.",
+    "She was kind to me when nobody else was.",
+    "We were angry, and we were not alone.",
+    "Since then, {person} has volunteered every Saturday at {place}.",
+    "That is why I do this job.",
+    "I learned that you can make a difference if you stand up for people.",
+    "Right now, 38 people over 75 live on their own in {place}.",
+    "If we wait until next year, the centre will close.",
+    "Imagine if every one of them had a neighbour who knocked on Friday.",
+    "Will you take one name from this sheet tonight and visit them before Friday?",
+    "Please get in touch if you would like to know more.",
+    "Together we can build a better future for our borough.",
+    "I was scared, but I picked up the phone.",
+    "We marched to {place} with two hundred people.",
+    "Nobody listened until we all turned up together.",
+    "My gran taught me to respect my elders and to look after my neighbours.",
+    "I wanted freedom, a job of my own and a roof over my head.",
+    "Honestly, I felt like giving up.",
+    "Free parking and free school meals were the first things to go.",
+    "The safety inspection found black mould in {place}.",
+    "{person} said, \"You are the first person who has listened to me.\"",
+    "We won: the council agreed to repair the lifts by June.",
+    "I felt ashamed, and then I felt proud.",
+    "Our tradition is to feed whoever comes to the door.",
+    "Loyalty to each other kept us going.",
+    "I took a risk and applied for the job.",
+    "The children laughed, and for an hour it was pure joy.",
+    "Come to the town hall on Thursday at 7pm and bring one neighbour.",
+    "I would encourage everyone to think about how they might get involved.",
+    "It is about dignity.",
+    "We have always done it this way, and nothing ever changes.",
+    "Who am I to tell the council what to do?",
+    "Our power is in our numbers.",
+    "Equality is not a slogan; it is a lift that works.",
+    "The Young Lambeth Co-operative showed what residents can do together.",
+    "NHS Change Day asked for 65,000 pledges and got 189,000.",
+    "My father worked nights so that we would be safe and secure.",
+]
+
+
+def make_corpus(words: int, seed: int) -> list[str]:
+    """Varied drafts of 80 to 600 words from shuffled sentence combinations with different people, places and times."""
+    rng = random.Random(seed)
+    drafts, total = [], 0
+    extra = _data_texts()
+    while total < words:
+        target = rng.randint(80, 600)
+        parts, n = [], 0
+        while n < target:
+            if extra and rng.random() < 0.5:
+                sentence = rng.choice(extra)
+            else:
+                sentence = rng.choice(SENTENCES).format(
+                    person=rng.choice(PEOPLE), place=rng.choice(PLACES), time=rng.choice(TIMES))
+                sentence = sentence[0].upper() + sentence[1:]
+            parts.append(sentence)
+            n += len(sentence.split())
+            if rng.random() < 0.15:
+                parts.append("\n\n")
+        draft = " ".join(parts)
+        drafts.append(draft)
+        total += len(draft.split())
+    return drafts
+
+
+def _data_texts() -> list[str]:
+    """Prose sentences from the course's pages, example stories and source chapter (never the annotated evaluation set)."""
+    sentences = []
+    paths = sorted((ROOT / "data").rglob("*.txt")) + sorted((ROOT / "data").rglob("*.md")) + sorted((ROOT / "book").rglob("*.md"))
+    # The source chapter the course draws on, when the shared folder is next to the project (real prose, wide vocabulary).
+    paths += sorted((ROOT.parent / "shared" / "seed").glob("*.txt"))
+    for path in paths:
+        if "annotated" in path.parts or "coach" in path.parts or "_build" in path.parts:
+            continue
+        prose = []
+        fenced = False
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            if line.lstrip().startswith(("```", ":::")):
+                fenced = not fenced
+                continue
+            if fenced or line.lstrip().startswith(("#", "|", "{", ":", "<", "-", "*", "[")):
+                continue
+            prose.append(line)
+        for chunk in re.split(r"(?<=[.!?])\s+", " ".join(prose)):
+            chunk = re.sub(r"[`*_]|\{[^}]*\}|\[([^]]*)\]\([^)]*\)", r"\1", chunk).strip()
+            if 5 < len(chunk.split()) < 60:
+                sentences.append(chunk)
+    return sentences
+
+
+def words_in(texts: list[str]) -> int:
+    return sum(len(t.split()) for t in texts)
+
+
+def timed(fn, texts: list[str]) -> float:
+    """Wall-clock seconds to run fn over texts (CPU seconds are kept in CPU_SECONDS for the same run)."""
+    start, cpu = time.perf_counter(), time.process_time()
+    for t in texts:
+        fn(t)
+    CPU_SECONDS.append(time.process_time() - cpu)
+    return time.perf_counter() - start
+
+
+# CPU time of each timed() run: on a busy shared machine it shows the coach's own cost without the waiting.
+CPU_SECONDS: list[float] = []
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--words", type=int, default=200_000)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+
+    code = ("import time; t = time.perf_counter(); import relational.coach as c; c.load(); "
+            "c.analyse('Warm up: I stood up for my neighbour.'); print(time.perf_counter() - t)")
+    env_path = str(ROOT / "src")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={"PYTHONPATH": env_path, "PATH": "/usr/bin:/bin"})
+    startup = float(out.stdout.strip().splitlines()[-1])
+
+    import spacy
+
+    from relational.coach import analyse, load
+
+    load()
+    analyse("Warm up: I stood up for my neighbour, and it mattered to me.")
+    tokenizer = spacy.blank("en").tokenizer
+
+    corpus = make_corpus(args.words, args.seed)
+    n_words = words_in(corpus)
+    distinct = len(set(corpus))
+    tokenizer_time = min(timed(tokenizer, corpus) for _ in range(2))
+    tokenizer_cpu = min(CPU_SECONDS[-2:])
+    analyse_time = min(timed(analyse, corpus) for _ in range(2))
+    analyse_cpu = min(CPU_SECONDS[-2:])
+    coach_wps = n_words / analyse_time
+    tok_wps = n_words / tokenizer_time
+
+    rng = random.Random(args.seed + 1)
+    pool = make_corpus(150_000, args.seed + 2)
+
+    def draft_of(words: int) -> str:
+        parts, n = [], 0
+        while n < words:
+            d = rng.choice(pool)
+            parts.append(d)
+            n += len(d.split())
+        text = " ".join(parts)
+        return " ".join(text.split(" ")[:words])
+
+    thousand = draft_of(1000)
+    latencies = []
+    for _ in range(30):
+        start = time.perf_counter()
+        analyse(thousand)
+        latencies.append(time.perf_counter() - start)
+
+    print(f"corpus: {len(corpus)} drafts ({distinct} distinct), {n_words:,} words; sentences from {len(SENTENCES)} "
+          f"templates and {len(_data_texts())} sentences of the course's own prose; "
+          f"{len(set(w.lower() for t in corpus for w in t.split())):,} distinct word forms")
+    print(f"analyse:           {coach_wps:12,.0f} words/s  ({analyse_time:.3f} s wall; "
+          f"{n_words / analyse_cpu:,.0f} words/s on CPU time)  (target >= 100,000)")
+    print(f"bare tokenizer:    {tok_wps:12,.0f} words/s  ({tokenizer_time:.3f} s wall; "
+          f"{n_words / tokenizer_cpu:,.0f} words/s on CPU time)")
+    print(f"ratio analyse/tokenizer: {coach_wps / tok_wps:.2f} wall, {tokenizer_cpu / analyse_cpu:.2f} CPU  (target >= 0.25)")
+    print(f"load average now: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (a busy machine slows the wall-clock figures)")
+    print(f"1,000-word draft:  median {statistics.median(latencies) * 1000:.2f} ms, "
+          f"p90 {sorted(latencies)[int(0.9 * len(latencies))] * 1000:.2f} ms  (target < 15 ms)")
+    print(f"import + load + first analyse (fresh process): {startup:.2f} s")
+    print("linearity (time per word should stay flat):")
+    base = None
+    for size in (1_000, 10_000, 100_000):
+        text = draft_of(size)
+        best = min(timed(analyse, [text]) for _ in range(3))
+        per_word = best / size * 1e6
+        base = base or per_word
+        print(f"  {size:>7,} words: {best * 1000:9.2f} ms  {per_word:6.2f} us/word  (x{per_word / base:.2f} of 1k)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,482 @@
+"""Behaviour of the story coach with the blank English pipeline (no model download)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from importlib.metadata import entry_points
+from pathlib import Path
+
+import pytest
+
+from relational.coach import (
+    EMOTIONS, FAMILIES, MAX_CHARS, Feedback, LexiconError, analyse, feedback_from_doc, load, load_lexicon,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+SRC = ROOT / "src"
+DATA = ROOT / "data" / "coach"
+
+VIVID_SELF = (
+    "When I was nine, we lived in a damp flat above a chip shop in Walsall. Every Sunday my mum scrubbed the black "
+    "mould off my bedroom wall. She rang the landlord eleven times and nobody came. One night I decided to write to "
+    "the council myself. I was scared, but I posted the letter. Two weeks later an inspector knocked on our door. "
+    "That is why I became a housing officer: I learned that one letter can make a difference."
+)
+FLAT_SELF = (
+    "I have worked in housing for twelve years. Fairness is important to me. I believe everyone deserves respect. "
+    "It is about dignity."
+)
+SPECIFIC_NOW = (
+    "Right now, 38 people over 75 on the Millfield estate live on their own. If we wait, some of them will not see "
+    "the spring. Imagine if every one of them had a neighbour who knocked once a week. Will you take one name from "
+    "this sheet tonight and knock on their door before Friday?"
+)
+VAGUE_NOW = (
+    "There are many challenges facing our community. We need to work together. "
+    "I would encourage everyone to think about how they might get involved."
+)
+
+
+def flagged(text: str) -> list[tuple[str, str]]:
+    """(text, family) of every value mention in a draft."""
+    return [(v.text, v.family) for v in analyse(text).values]
+
+
+def assert_offsets(text: str, feedback: Feedback) -> None:
+    """Every offset in the feedback indexes the exact input."""
+    for v in feedback.values:
+        assert text[v.start:v.end] == v.text
+        assert 0 <= v.start < v.end <= len(text)
+    for s in feedback.sentences:
+        assert 0 <= s.start < s.end <= len(text)
+        assert text[s.start:s.end].strip() == text[s.start:s.end]
+    cta = feedback.call_to_action
+    if cta.present:
+        assert 0 <= cta.start < cta.end <= len(text)
+    else:
+        assert cta.start is None and cta.end is None
+
+
+# --- the contract -------------------------------------------------------------------------------------------------
+
+
+def test_importing_the_coach_loads_no_model_and_no_spacy():
+    code = "import sys, relational.coach; print('spacy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={"PYTHONPATH": str(SRC)})
+    assert out.stdout.strip() == "False", out.stderr
+
+
+def test_load_builds_the_pipeline_once():
+    nlp = load()
+    assert load() is nlp
+    assert nlp.pipe_names == ["coach_tokens", "coach_sentencizer", "values_marker", "story_moves"]
+    assert nlp.meta.get("name") == "pipeline"  # a blank pipeline, not a downloaded model
+
+
+def test_factories_are_registered_through_entry_points():
+    names = {ep.name: ep.value for ep in entry_points(group="spacy_factories")}
+    for factory in ("values_marker", "story_moves", "coach_tokens", "coach_sentencizer"):
+        assert names.get(factory, "").startswith("relational.coach.components:"), factory
+        assert "." not in factory
+
+
+def test_to_dict_has_the_contract_keys_and_is_json():
+    feedback = analyse(VIVID_SELF, kind="self")
+    data = json.loads(json.dumps(feedback.to_dict()))
+    assert {"values", "sentences", "call_to_action", "prompts"} <= set(data)
+    assert all(set(v) == {"start", "end", "text", "family", "cue"} for v in data["values"])
+    assert all(set(s) >= {"start", "end", "moves", "abstract_claim", "emotions"} for s in data["sentences"])
+    assert set(data["call_to_action"]) == {"present", "start", "end", "specific"}
+    assert all(v["family"] in FAMILIES for v in data["values"])
+    assert all(set(s["moves"]) <= {"challenge", "choice", "outcome"} for s in data["sentences"])
+    assert all(set(s["emotions"]) <= set(EMOTIONS) for s in data["sentences"])
+    assert 1 <= len(data["prompts"]) <= 5
+    assert data["kind"] == "self" and data["word_count"] > 50
+
+
+def test_feedback_is_frozen():
+    feedback = analyse("I stood up for my neighbour.")
+    with pytest.raises(AttributeError):
+        feedback.prompts = ()  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("text", [VIVID_SELF, FLAT_SELF, SPECIFIC_NOW, VAGUE_NOW,
+                                  "  Leading spaces.\n\nA second paragraph  \n", "No final stop"])
+def test_offsets_index_the_exact_input(text):
+    assert_offsets(text, analyse(text))
+
+
+def test_spans_are_on_the_doc_with_the_family_as_label():
+    doc = load()("She was kind, and she stood up for fairness.")
+    assert [(s.text, s.label_) for s in doc.spans["values"]] == [
+        ("kind", "benevolence"), ("stood up for", "universalism"), ("fairness", "universalism")]
+    assert doc.spans["values"][1].id_ == "stand up for"
+
+
+def test_feedback_from_a_doc_matches_analyse():
+    text = VIVID_SELF
+    assert feedback_from_doc(load()(text), "self").to_dict() == analyse(text, "self").to_dict()
+
+
+# --- values language and its traps ---------------------------------------------------------------------------------
+
+VALUES = [
+    ("She was kind to me when nobody else was.", "kind", "benevolence"),
+    ("I cared for my dad for six years.", "cared for", "benevolence"),
+    ("I care about the people on this estate.", "care about", "benevolence"),
+    ("It was not fair that she waited nine months.", "fair", "universalism"),
+    ("We had no power over the decision.", "power over", "power"),
+    ("I finally felt free to choose my own path.", "free to choose", "self_direction"),
+    ("I wanted my children to feel safe.", "feel safe", "security"),
+    ("A safe place to live was all she asked for.", "safe place", "security"),
+    ("She was safe at last.", "safe", "security"),
+    ("I learned to trust my neighbours.", "trust", "benevolence"),
+    ("Loyalty to each other kept us going.", "Loyalty", "benevolence"),
+    ("We wanted justice for my brother.", "justice", "universalism"),
+    ("I answered her honestly.", "honestly", "benevolence"),
+    ("He treated every tenant with respect.", "respect", "universalism"),
+    ("Standing up for her was the first brave thing I did.", "Standing up for", "universalism"),
+    ("It mattered to me that she was treated with dignity.", "dignity", "universalism"),
+    ("She fought for equality all her life.", "equality", "universalism"),
+    ("My gran taught me to look after my neighbours.", "look after", "benevolence"),
+    ("Our traditions kept the family together.", "traditions", "tradition"),
+    ("I was proud of what we achieved.", "proud", "achievement"),
+    ("I took a risk and applied.", "took a risk", "stimulation"),
+    ("The children laughed, and for an hour it was pure joy.", "joy", "hedonism"),
+    ("I always did as I was told.", "did as I was told", "conformity"),
+    ("Fairer rules would have helped her.", "Fairer", "universalism"),
+]
+
+
+@pytest.mark.parametrize("text,phrase,family", VALUES)
+def test_values_language_is_found_with_its_family(text, phrase, family):
+    assert (phrase, family) in flagged(text)
+
+
+def test_inflections_match_through_lemmas():
+    for text, phrase in [("She stood up for us.", "stood up for"), ("They are caring people.", "caring"),
+                         ("He protected the children.", "protected"), ("We believed in freedoms.", "freedoms")]:
+        assert phrase in [t for t, _ in flagged(text)], text
+
+
+def test_a_cue_with_no_family_of_its_own_takes_its_neighbours():
+    found = dict(flagged("It mattered to me that she was treated with dignity."))
+    assert found["It mattered to me"] == "universalism"
+
+
+TRAPS = [
+    ("Her care package was cut, so she moved into a care home.", ["care"]),
+    ("The social care budget fell again.", ["care"]),
+    ("The adult care budget and the respite care team were both cut.", ["care"]),
+    ("Value for money is the phrase I heard most.", ["value"]),
+    ("We added value, they said.", ["value"]),
+    ("Fair enough, I thought.", ["fair"]),
+    ("To be fair, the manager tried.", ["fair"]),
+    ("The summer fair raised three hundred pounds.", ["fair"]),
+    ("There was a power cut on the estate.", ["power"]),
+    ("Free parking ended in April, and the sessions are free of charge.", ["free"]),
+    ("The safety inspection failed the lifts.", ["safety"]),
+    ("Her trust fund paid for the flat.", ["trust"]),
+    ("The loyalty card gave her points.", ["loyalty"]),
+    ("We met at the café on Hope Street.", ["hope"]),
+    ("The hearing was at the Justice Centre on Monday.", ["justice"]),
+    ("To be honest, I did not want the job.", ["honest"]),
+    ("Honestly, I was scared.", ["honestly"]),
+    ("I honestly think the form is too long.", ["honestly"]),
+    ("It was kind of hard to explain.", ["kind"]),
+    ("What kind of council do we want to be?", ["kind"]),
+    ("The Care Quality Commission inspected the ward.", ["care"]),
+    ("My colleague Grace runs the food bank.", ["grace"]),
+    ("We went to the Unity Housing Trust office.", ["unity", "trust"]),
+    ("The Harmony Road centre reopened.", ["harmony"]),
+    ("With respect to the budget, we overspent.", ["respect"]),
+    ("We'd love to see you there.", ["love"]),
+    ("The local authority refused.", ["authority"]),
+    ("The family-friendly policy helped.", ["friendly"]),
+    ("The freedom pass saves her money.", ["freedom"]),
+    ("The equality impact assessment was late.", ["equality"]),
+    ("Kind regards, Sam", ["kind"]),
+    ("The NHS trust closed the ward.", ["trust"]),
+]
+
+
+@pytest.mark.parametrize("text,words", TRAPS)
+def test_service_name_filler_and_hedge_senses_are_not_flagged(text, words):
+    found = " ".join(t.lower() for t, _ in flagged(text))
+    for word in words:
+        assert word not in found, f"{word!r} flagged in {text!r}"
+
+
+def test_hope_street_is_not_the_emotion_hope_but_hope_is():
+    assert "hope" not in analyse("We met at the café on Hope Street.").sentences[0].emotions
+    assert "hope" in analyse("I still hope we can change this.").sentences[0].emotions
+
+
+# --- sentences: moves, abstract claims, emotions -------------------------------------------------------------------
+
+
+def test_moves_in_a_vivid_story_of_self():
+    moves = {m for s in analyse(VIVID_SELF, "self").sentences for m in s.moves}
+    assert moves == {"challenge", "choice", "outcome"}
+
+
+def test_abstract_claims_are_told_apart_from_lived_moments():
+    feedback = analyse(FLAT_SELF + " " + VIVID_SELF)
+    by_text = {FLAT_SELF[s.start:s.end] if s.end <= len(FLAT_SELF) else None: s.abstract_claim for s in feedback.sentences}
+    assert by_text["Fairness is important to me."] is True
+    assert by_text["I believe everyone deserves respect."] is True
+    assert by_text["It is about dignity."] is True
+    lived = [s for s in feedback.sentences if s.start >= len(FLAT_SELF)]
+    assert not any(s.abstract_claim for s in lived)
+
+
+def test_belief_frames_and_present_tense_value_talk_are_claims():
+    for text in ("Everyone should have a warm home.", "Our team works hard for the community.",
+                 "We share common values of inclusion and respect."):
+        assert analyse(text).sentences[0].abstract_claim, text
+    for text in ("She was kind to me when nobody else was.", "On 3 May my mum said fairness mattered."):
+        assert not analyse(text).sentences[0].abstract_claim, text
+
+
+def test_emotions_from_the_five_pairs():
+    cases = {
+        "I was terrified of losing the flat.": "fear",
+        "We are not alone any more.": "solidarity",
+        "Nothing ever changes round here.": "inertia",
+        "We cannot wait another winter.": "urgency",
+        "I was furious when they closed it.": "anger",
+        "Nobody cares about this estate.": "apathy",
+        "I felt completely alone.": "isolation",
+        "Who am I to tell the council what to do?": "self_doubt",
+        "You can make a difference.": "self_worth",
+        "Imagine what this street could be.": "hope",
+    }
+    for text, emotion in cases.items():
+        assert emotion in analyse(text).sentences[0].emotions, text
+
+
+# --- the call to action --------------------------------------------------------------------------------------------
+
+
+def test_specific_call_to_action():
+    feedback = analyse(SPECIFIC_NOW, "now")
+    cta = feedback.call_to_action
+    assert cta.present and cta.specific
+    assert SPECIFIC_NOW[cta.start:cta.end].startswith("Will you take one name")
+
+
+def test_vague_call_to_action_and_its_prompt():
+    feedback = analyse(VAGUE_NOW, "now")
+    assert feedback.call_to_action.present and not feedback.call_to_action.specific
+    assert feedback.prompts[0] == "What exactly are you asking people to do, and by when?"
+
+
+def test_imperative_ask_with_time_and_place_is_specific():
+    cta = analyse("Come to the town hall on Thursday at 7pm and bring one neighbour.", "now").call_to_action
+    assert cta.present and cta.specific
+
+
+def test_an_ask_to_you_at_the_end():
+    text = "The lift has been broken for a month. People are stuck. You can sign up for a stair rota at the door tonight."
+    cta = analyse(text, "now").call_to_action
+    assert cta.present and cta.specific and text[cta.start:cta.end].startswith("You can sign up")
+
+
+def test_no_ask_in_a_story_of_self_and_no_ask_in_dialogue():
+    assert not analyse(VIVID_SELF, "self").call_to_action.present
+    assert not analyse('She looked at me and said, "Will you help me?" I nodded.').call_to_action.present
+    assert not analyse("Can you imagine living like that?").call_to_action.present
+
+
+# --- prompts -------------------------------------------------------------------------------------------------------
+
+
+def test_prompts_for_a_flat_story_of_self():
+    prompts = analyse(FLAT_SELF, "self").prompts
+    assert len(prompts) <= 5
+    assert prompts[0] == "What did you decide to do at that moment, and why?"
+    assert any("name a value" in p and "moment you learned it" in p for p in prompts)
+
+
+def test_a_single_abstract_claim_gets_the_named_prompt():
+    prompts = analyse("When I was twelve my dad lost his job. Fairness is important to me.", "self").prompts
+    assert "Your second sentence names a value. Can you tell us the moment you learned it?" in prompts
+
+
+def test_kind_specific_voice():
+    assert any('"I"' in p for p in analyse("Everyone deserves a home. People should be kind.", "self").prompts)
+    assert any('"we"' in p for p in analyse("I stood up for my neighbour when the lift broke.", "us").prompts)
+    now = analyse("The library is a good place. It has books.", "now").prompts
+    assert now[0] == "What are you asking people to do? End with a clear ask."
+    assert any("act now" in p for p in now) and any("hope" in p for p in now)
+
+
+def test_prompts_are_at_most_five_and_strings():
+    for text in (FLAT_SELF, VIVID_SELF, VAGUE_NOW, SPECIFIC_NOW, "x"):
+        for kind in (None, "self", "us", "now"):
+            prompts = analyse(text, kind).prompts
+            assert 1 <= len(prompts) <= 5 and all(isinstance(p, str) and p for p in prompts)
+
+
+def test_kind_is_checked():
+    assert analyse("I care.", "SELF ").kind == "self"
+    with pytest.raises(ValueError, match="kind must be one of self, us, now"):
+        analyse("I care.", "story")
+
+
+# --- bad input -----------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\t \n", "\u00a0\u2003"])
+def test_empty_or_whitespace_gives_empty_feedback_with_one_prompt(text):
+    feedback = analyse(text)
+    assert feedback.values == () and feedback.sentences == () and not feedback.call_to_action.present
+    assert len(feedback.prompts) == 1 and "Start" in feedback.prompts[0]
+    assert feedback.to_dict()["call_to_action"] == {"present": False, "start": None, "end": None, "specific": False}
+
+
+def test_a_two_megabyte_paste_is_refused_quickly_with_a_clear_notice():
+    text = ("I stood up for my neighbour when the lift broke. " * 45_000)[: 2 * 1024 * 1024]
+    start = time.perf_counter()
+    feedback = analyse(text)
+    assert time.perf_counter() - start < 2
+    assert [n.code for n in feedback.notices] == ["too_long"]
+    assert f"{MAX_CHARS:,}" in feedback.notices[0].message
+    assert feedback.values == () and len(feedback.prompts) == 1
+
+
+def test_a_long_draft_under_the_limit_is_analysed():
+    text = (VIVID_SELF + "\n\n") * 150  # about 13,000 words
+    feedback = analyse(text)
+    assert feedback.word_count > 10_000 and len(feedback.sentences) == 7 * 150
+    assert_offsets(text, feedback)
+
+
+def test_nul_and_control_characters():
+    text = "I stood\x00 up for\x07 my neighbour.\x1b[31m She was kind.\r\nWe won.\x0c"
+    feedback = analyse(text)
+    assert_offsets(text, feedback)
+    assert "kind" in [v.text for v in feedback.values]
+
+
+def test_emoji():
+    text = "I was so proud 😊🎉 of my team. We stood up for fairness 💪🏽!"
+    feedback = analyse(text)
+    assert_offsets(text, feedback)
+    assert {"proud", "stood up for", "fairness"} <= {v.text for v in feedback.values}
+    assert analyse("😊🎉💪🏽").prompts == analyse("").prompts
+
+
+def test_right_to_left_text():
+    arabic = "وقفت إلى جانب جاري عندما تعطل المصعد. كانت لطيفة معي دائما."
+    feedback = analyse(arabic)
+    assert [n.code for n in feedback.notices] == ["not_english"]
+    mixed = "My neighbour Mrs Haddad (السيدة حداد) was always kind to me."
+    feedback = analyse(mixed)
+    assert not feedback.notices and "kind" in [v.text for v in feedback.values]
+    assert_offsets(mixed, feedback)
+
+
+@pytest.mark.parametrize("text", [
+    "Je me suis battue pour la justice et la dignité de mes voisins, parce que c'était important pour moi.",
+    "Ich habe mich für meine Nachbarn eingesetzt, weil Gerechtigkeit mir wichtig ist.",
+    "我为我的邻居挺身而出，因为公平对我很重要。",
+])
+def test_mostly_not_english_says_so_instead_of_guessing(text):
+    feedback = analyse(text)
+    assert [n.code for n in feedback.notices] == ["not_english"]
+    assert feedback.values == () and feedback.sentences == ()
+    assert "not English" in feedback.prompts[0]
+
+
+def test_english_with_a_few_foreign_words_is_analysed():
+    feedback = analyse("My gran always said 'la dignité avant tout', and she stood up for fairness every day.")
+    assert not feedback.notices and feedback.values
+
+
+def test_html_in_a_draft_is_kept_as_text():
+    text = "<script>alert('x')</script> I stood up for <b>fairness</b>."
+    feedback = analyse(text)
+    assert_offsets(text, feedback)
+    assert "fairness" in [v.text for v in feedback.values]
+
+
+def test_lone_surrogates_do_not_crash():
+    text = "I was kind \ud800 to her."
+    feedback = analyse(text)
+    assert_offsets(text, feedback)
+
+
+def test_not_text_is_a_clear_type_error():
+    with pytest.raises(TypeError, match="must be text"):
+        analyse(b"bytes")  # type: ignore[arg-type]
+
+
+# --- data files, validation and local terms ------------------------------------------------------------------------
+
+
+def test_the_lexicon_is_big_enough_across_all_ten_families():
+    lexicon = load_lexicon()
+    counts = lexicon.family_counts()
+    assert sum(counts.values()) >= 600
+    assert all(counts[f] >= 40 for f in FAMILIES), counts
+    assert any(" " in e.term for e in lexicon.values)
+
+
+def copy_data(tmp_path: Path) -> Path:
+    folder = tmp_path / "coach"
+    folder.mkdir()
+    for path in DATA.glob("*.csv"):
+        (folder / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "local_terms.csv").unlink(missing_ok=True)
+    return folder
+
+
+@pytest.mark.parametrize("file,line,error", [
+    ("values.csv", "niceness,niceness,lemma", "unknown family 'niceness'"),
+    ("values.csv", "fairness,universalism,lemma", "already listed on line"),
+    ("values.csv", "gentle soul,benevolence,fuzzy", "match must be 'lemma' or 'lower'"),
+    ("traps.csv", "care plan,servise,lower", "unknown sense 'servise'"),
+    ("cues.csv", "we will win,emotion,joy,lemma", "unknown label 'joy'"),
+    ("sense_rules.csv", "kind,after,of,hedge", "side must be 'prev' or 'next'"),
+    ("heads.csv", "fund pot,service,", "a head is one word"),
+    ("values.csv", "too,many,cells,here", "cells but the header has"),
+])
+def test_data_errors_name_the_file_and_the_line(tmp_path, file, line, error):
+    folder = copy_data(tmp_path)
+    path = folder / file
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines.append(line)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(LexiconError) as info:
+        load_lexicon(folder)
+    message = str(info.value)
+    assert str(path) in message and f"line {len(lines)}" in message and error in message
+
+
+def test_missing_data_file_is_named(tmp_path):
+    folder = copy_data(tmp_path)
+    (folder / "cues.csv").unlink()
+    with pytest.raises(LexiconError, match="cues.csv"):
+        load_lexicon(folder)
+
+
+def test_local_terms_add_and_block_without_code(tmp_path):
+    local = tmp_path / "local_terms.csv"
+    local.write_text("term,family,match\nour patch,benevolence,lower\nFairness Hub,not_value,lower\n", encoding="utf-8")
+    nlp = load(overrides=str(local))
+    doc = nlp("I love our patch. We met at Fairness Hub.")
+    assert [(s.text, s.label_) for s in doc.spans["values"]] == [("love", "benevolence"), ("our patch", "benevolence")]
+
+
+def test_overrides_from_the_environment(tmp_path, monkeypatch):
+    local = tmp_path / "mine.csv"
+    local.write_text("term,family,match\nbrew together,benevolence,lemma\n", encoding="utf-8")
+    monkeypatch.setenv("RELATIONAL_COACH_OVERRIDES", str(local))
+    assert any(e.term == "brew together" for e in load_lexicon().values)
+    monkeypatch.setenv("RELATIONAL_COACH_OVERRIDES", str(tmp_path / "missing.csv"))
+    with pytest.raises(LexiconError, match="missing.csv"):
+        load_lexicon()
