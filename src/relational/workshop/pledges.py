@@ -8,12 +8,16 @@ specific action in it (what, and when, where or how many), because a vague pledg
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from relational.workshop.store import Pledge
 
 NOT_CHECKED = "Not checked: the story coach is not available here."
+# A pledge's first-person opening: "I will", "I'll", "I am going to", "We will" ...
+_FIRST_PERSON = re.compile(r"^\s*(?:i|we)\s*(?:will|shall|'ll|’ll|am going to|are going to|'m going to|"
+                           r"’m going to|'re going to|’re going to)\s+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,13 @@ def check_pledge(text: str) -> PledgeCheck:
     except ImportError:
         return PledgeCheck(None, NOT_CHECKED)
     ask = coach.analyse(text, kind="now").to_dict()["call_to_action"]
+    # The coach looks for an ask of others ("Join us on Tuesday"); a pledge asks it of yourself ("I will visit
+    # ..."). Read "I will visit ..." also as the ask "Visit ...", and keep the better of the two readings.
+    bare = _FIRST_PERSON.sub("", text, count=1)
+    if bare != text and not ask["specific"]:
+        as_ask = coach.analyse(bare[:1].upper() + bare[1:], kind="now").to_dict()["call_to_action"]
+        if as_ask["present"]:
+            ask = as_ask
     if not ask["present"]:
         return PledgeCheck(True, "No clear action found: say what you will do.")
     if not ask["specific"]:
