@@ -215,6 +215,76 @@ def test_hope_street_is_not_the_emotion_hope_but_hope_is():
     assert "hope" in analyse("I still hope we can change this.").sentences[0].emotions
 
 
+ENACTED = [
+    ("My neighbour kept her word every single time.", "kept her word", "benevolence"),
+    ("The warden was always straight with us about the repairs.", "straight with us", "benevolence"),
+    ("Our team helped three hundred families last winter.", "helped", "benevolence"),
+    ("She stood by him when nobody else did.", "stood by him", "benevolence"),
+    ("He stayed with her until the ambulance came.", "stayed with her", "benevolence"),
+    ("The nurse treated her like a person, not a bed number.", "treated her like a person", "universalism"),
+    ("Dad always said I would never amount to much.", "amount to much", "achievement"),
+    ("My grandmother taught me the recipes and I will pass them on.", "pass them on", "tradition"),
+    ("In the club everybody gives and takes.", "gives and takes", "benevolence"),
+    ("We believe tenants should run their own lives.", "run their own lives", "self_direction"),
+    ("The councillor spoke up for the travellers at the meeting.", "spoke up for", "universalism"),
+]
+
+
+@pytest.mark.parametrize("text,phrase,family", ENACTED)
+def test_enacted_values_are_found(text, phrase, family):
+    assert (phrase, family) in flagged(text)
+
+
+def test_a_help_pattern_needs_a_person_within_a_few_words():
+    assert [t for t, _ in flagged("The volunteers helped two elderly neighbours carry the shopping.")] == ["helped"]
+    for text in ("I helped carry the chairs.", "I can't help thinking about her.", "Call the early help team."):
+        assert "help" not in " ".join(t.lower() for t, _ in flagged(text)), text
+
+
+def test_value_nouns_count_when_a_belief_or_claim_frames_them():
+    assert ("health", "security") in flagged("We believe health should not depend on your postcode.")
+    assert ("home", "security") in flagged("I know home should be somewhere you feel you belong.")
+    assert ("family", "benevolence") in flagged("My aunt believed family is something you make.")
+    for text in ("My health is not great.", "The care home should close.", "Her family should ring first."):
+        found = [t.lower() for t, _ in flagged(text)]
+        assert not {"health", "home", "family"} & set(found), text
+
+
+def test_a_care_verb_and_its_value_object_are_one_span_with_the_objects_family():
+    assert flagged("We spent the summer looking after the environment.") == [
+        ("looking after the environment", "universalism")]
+    assert ("care about nature", "universalism") in flagged("I care about nature more than I can say.")
+
+
+def test_claim_frames_are_not_themselves_values_language():
+    assert flagged("Everyone deserves a warm meal.") == []
+    assert flagged("I knew she deserved more dignity than that.") == [("dignity", "universalism")]
+
+
+MORE_TRAPS = [
+    ("In all fairness, they tried.", ["fair"]),
+    ("It is safe to say nobody read the report.", ["safe"]),
+    ("He is a safe pair of hands.", ["safe"]),
+    ("We buy care from three agencies, and the council commissions care for 400 people.", ["care"]),
+    ("She was referred to independent domestic violence advisers.", ["independent"]),
+    ("I kept going back to the office.", ["kept going"]),
+    ("I love the variety of the job.", ["love"]),
+    ("It was a kind of like a waiting room.", ["kind"]),
+]
+
+
+@pytest.mark.parametrize("text,words", MORE_TRAPS)
+def test_generalised_service_filler_and_literal_senses_are_not_flagged(text, words):
+    found = " ".join(t.lower() for t, _ in flagged(text))
+    for word in words:
+        assert word not in found, f"{word!r} flagged in {text!r}"
+
+
+def test_being_honest_with_people_is_a_value_but_to_be_honest_is_a_filler():
+    assert any("honest" in t for t, _ in flagged("I try to be honest with them, even when the answer is no."))
+    assert not flagged("To be honest, I did not want the job.")
+
+
 # --- sentences: moves, abstract claims, emotions -------------------------------------------------------------------
 
 
@@ -258,6 +328,26 @@ def test_emotions_from_the_five_pairs():
         assert emotion in analyse(text).sentences[0].emotions, text
 
 
+def test_passive_and_generic_claims_are_abstract():
+    for text in ("Every child in this city should be protected.", "Nobody is a client; everybody gives and takes."):
+        assert analyse(text).sentences[0].abstract_claim, text
+    # A generic "your" inside a belief is not an ask to the listener.
+    text = "We believe health should not depend on your postcode, and that equal chances start with going to people."
+    feedback = analyse(text, "us")
+    assert feedback.sentences[0].abstract_claim and not feedback.call_to_action.present
+
+
+def test_moves_in_a_story_of_now_follow_challenge_hope_choice():
+    text = ("We cannot wait another winter: the lift is broken again. Imagine a block where every door is answered. "
+            "Come to the residents' meeting on Thursday at 7pm.")
+    moves = [s.moves for s in analyse(text, "now").sentences]
+    assert "challenge" in moves[0] and "outcome" in moves[1] and "choice" in moves[2]
+
+
+def test_a_blocking_emotion_marks_a_challenge():
+    assert "challenge" in analyse("I felt completely alone in that office.").sentences[0].moves
+
+
 # --- the call to action --------------------------------------------------------------------------------------------
 
 
@@ -283,6 +373,48 @@ def test_an_ask_to_you_at_the_end():
     text = "The lift has been broken for a month. People are stuck. You can sign up for a stair rota at the door tonight."
     cta = analyse(text, "now").call_to_action
     assert cta.present and cta.specific and text[cta.start:cta.end].startswith("You can sign up")
+
+
+SPECIFIC_PLEDGES = [
+    "I will phone three residents by Friday.",
+    "I'm going to visit the day centre on Tuesday.",
+    "I’ll ring my neighbour tonight.",
+    "I pledge to knock on ten doors on Park Road this weekend.",
+    "I promise to call my councillor before the end of the month.",
+    "We will sign up 20 tenants by the end of June.",
+    "We're going to write to the MP this week.",
+    "I will also personally mentor one new starter from September.",
+]
+VAGUE_PLEDGES = ["I will do more.", "I will help out.", "I am going to listen more.", "We will make a difference.",
+                 "I will try to be kinder."]
+
+
+@pytest.mark.parametrize("text", SPECIFIC_PLEDGES)
+def test_a_first_person_pledge_with_a_time_place_or_number_is_a_specific_call_to_action(text):
+    cta = analyse(text, kind="now").to_dict()["call_to_action"]
+    assert cta["present"] and cta["specific"], text
+    assert text[cta["start"]:cta["end"]].rstrip(".") == text.rstrip(".")
+
+
+@pytest.mark.parametrize("text", VAGUE_PLEDGES)
+def test_a_pledge_with_no_detail_to_act_on_is_a_vague_call_to_action(text):
+    cta = analyse(text, kind="now").call_to_action
+    assert cta.present and not cta.specific, text
+
+
+def test_what_is_not_a_pledge():
+    for text in ("If we wait, we will lose the library by March.", "We will never forget that winter.",
+                 'She said, "I will ring you on Monday," and she never did.'):
+        assert not analyse(text, kind="now").call_to_action.present, text
+    # A commitment is a call to action only in a story of now: in a story of us it is part of the story.
+    assert not analyse("Our grandparents did it, and we will pass it on every Sunday.", "us").call_to_action.present
+    assert not analyse("From then on I will visit her every Friday.", "self").call_to_action.present
+
+
+def test_an_ask_of_others_wins_over_a_pledge():
+    text = "I will be at the library on Saturday at 10am with a clipboard. Will you knock on doors with me on Park Road?"
+    cta = analyse(text, "now").call_to_action
+    assert cta.present and text[cta.start:cta.end].startswith("Will you knock")
 
 
 def test_no_ask_in_a_story_of_self_and_no_ask_in_dialogue():

@@ -163,12 +163,19 @@ def feedback_from_doc(doc: Doc, kind: str | None = None, word_count: int | None 
     if found is None:
         found = [(s.start, s.end, s.label_, s.id_) for s in doc.spans["values"]]
     values = []
-    for start, end, family, cue in sorted(found):
-        first, last = doc[start], doc[end - 1]
-        a, b = first.idx, last.idx + len(last)
-        values.append(ValueMention(a, b, text[a:b], family, cue or text[a:b].lower()))
+    if found:
+        # Character offsets from one array read, not a Token object per span.
+        from spacy.attrs import IDX
+
+        from relational.coach.tokens import token_arrays
+
+        idx = doc.to_array(IDX).tolist()
+        length = token_arrays(doc).length.tolist()
+        for start, end, family, cue in sorted(found):
+            a, b = idx[start], idx[end - 1] + length[end - 1]
+            values.append(ValueMention(a, b, text[a:b], family, cue or text[a:b].lower()))
     values = tuple(values)
-    feats = sentence_features(doc)
+    feats = sentence_features(doc, kind)
     sentences = tuple(feats.sentences)
     cta = feats.call_to_action
     call = CallToAction(cta is not None, cta.start_char if cta else None, cta.end_char if cta else None,

@@ -21,6 +21,11 @@ DEFAULT_FAMILY = "benevolence"
 # Tokens after which a capitalised word is still the start of a clause, not a name.
 CLAUSE_OPENERS = frozenset({'"', "“", "‘", "'", ":", ";", "(", "-", "–", "—", "…", "*", "•", "\n"})
 NAME_JOINERS = frozenset({"of", "the", "for", "and", "&", "'s", "on", "upon", "in"})
+# A care verb whose object is itself a value is one span with the object's family ("looking after the environment",
+# "care about nature"); at most one of these words may stand between them.
+CARE_VERBS = frozenset({"look after", "looking after", "care about", "care for", "look out for", "take care of", "protect",
+                        "care deeply about", "cared for", "cared about"})
+CARE_OBJECT_JOINERS = frozenset({"the", "our", "their", "my", "your", "this", "his", "her", "its"})
 
 
 @lru_cache(maxsize=4)
@@ -227,6 +232,15 @@ class ValuesMarker:
             # Exact-form entries first, then lexicon order, so "stood up for" is cued by "stand up for".
             self.rank[strings[key]] = len(self.rank) + (0 if entry.match == "lower" else 100_000)
             self.matcher.add(key, [entry.term], entry.match)
+        # Window patterns ("help" + a person within four words): the head is matched, the window checked per match.
+        self.patterns: dict[int, list] = {}
+        for pattern in self.lexicon.patterns:
+            key = f"pattern|{pattern.head}"
+            h = strings.add(key)
+            if h not in self.patterns:
+                self.patterns[h] = []
+                self.matcher.add(key, [pattern.head], "lemma")
+            self.patterns[h].append(pattern)
         for trap in self.lexicon.traps:
             groups.setdefault((trap.sense, trap.match), []).append(trap.phrase)
         for (sense, match), phrases in groups.items():
@@ -237,7 +251,10 @@ class ValuesMarker:
     def __call__(self, doc: Doc) -> Doc:
         matches = self.matcher(doc)
         traps = [(s, e, self.traps[k]) for k, s, e in matches if k in self.traps]
-        candidates = _prefer_longest([m for m in matches if m[0] in self.entries], self.rank)
+        entries = [m for m in matches if m[0] in self.entries]
+        if self.patterns:
+            entries += self._window_matches(doc, [m for m in matches if m[0] in self.patterns])
+        candidates = _prefer_longest(entries, self.rank)
         # For each token, the longest trap over it (index into traps, or -1), so each check is a slice, not a scan.
         trap_at = np.full(len(doc) + 1, -1, dtype=np.int64)
         for i in sorted(range(len(traps)), key=lambda i: traps[i][0] - traps[i][1], reverse=True):
@@ -266,12 +283,69 @@ class ValuesMarker:
                 kept.append((start, end, family, term))
         for t_start, t_end, t_sense in traps:
             skipped.append(Span(doc, t_start, t_end, label=t_sense))
-        kept = _resolve_any_family(doc, kept)
+        kept = _resolve_any_family(doc, _merge_care_objects(doc, kept))
         doc.user_data["coach_values"] = kept  # (start, end, family, cue) tuples, read without building Spans
         doc.user_data["coach_not_values"] = [(s.start, s.end) for s in skipped]
         doc.spans["values"] = [Span(doc, s, e, label=f, span_id=t) for s, e, f, t in kept]
         doc.spans["not_values"] = skipped
         return doc
+
+
+    def _window_matches(self, doc: Doc, heads: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+        """Entries for pattern heads whose window holds one of the pattern's words (punctuation ends the window)."""
+        found = []
+        if not heads:
+            return found
+        bits = token_arrays(doc).bits
+        starts = doc.user_data.get("coach_sent_starts")
+        n = len(doc)
+        strings = doc.vocab.strings
+        for key, start, end in heads:
+            for pattern in self.patterns[key]:
+                if pattern.unless_prev and start > 0 and doc[start - 1].lower_ in pattern.unless_prev:
+                    continue
+                if pattern.side == "next":
+                    span = range(end, min(end + pattern.window, n))
+                else:
+                    span = range(start - 1, max(start - pattern.window, 0) - 1, -1)
+                hit = False
+                for j in span:
+                    if bits[j] & (PUNCT | SPACE) or (starts is not None and starts[j] and pattern.side == "next"):
+                        break
+                    if doc[j].lower_ in pattern.words:
+                        hit = True
+                        break
+                    if pattern.side == "prev" and starts is not None and starts[j]:
+                        break
+                if hit:
+                    entry = f"value|{pattern.family}|{pattern.head}"
+                    h = strings.add(entry)
+                    if h not in self.entries:
+                        self.entries[h] = (pattern.family, pattern.head)
+                        self.rank[h] = 200_000 + len(self.rank)
+                    found.append((h, start, end))
+                    break
+        return found
+
+
+def _merge_care_objects(doc: Doc, kept: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
+    """Join a care verb and the value that is its object into one span with the object's family."""
+    if len(kept) < 2:
+        return kept
+    merged: list[tuple[int, int, str, str]] = []
+    i = 0
+    while i < len(kept):
+        start, end, family, term = kept[i]
+        if term in CARE_VERBS and i + 1 < len(kept):
+            n_start, n_end, n_family, _ = kept[i + 1]
+            gap = n_start - end
+            if n_family not in (family, ANY_FAMILY) and (gap == 0 or (gap == 1 and doc[end].lower_ in CARE_OBJECT_JOINERS)):
+                merged.append((start, n_end, n_family, term))
+                i += 2
+                continue
+        merged.append(kept[i])
+        i += 1
+    return merged
 
 
 def _resolve_any_family(doc: Doc, kept: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:

@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from spacy.attrs import IDX
+from spacy.attrs import IDX, SPACY
 from spacy.tokens import Doc
 
 from relational.coach.components import CUE_LABELS
 from relational.coach.results import EMOTIONS, SentenceFeedback
 from relational.coach.tokens import (
-    ACTION, CLAIM_OPENER, CLAIM_VERB, DIGIT, FIRST, NUM, OPENER, PAST, PERFECT, PLURAL, PUNCT, QUOTE, SECOND, SPACE, TITLE,
-    token_arrays,
+    ACTION, APOSTROPHE, CLAIM_OPENER, CLAIM_VERB, COMMIT_SKIP, CONDITION, DIGIT, FIRST, NEGATION, NUM, OPENER, PAST, PERFECT, PLURAL, PUNCT,
+    QUOTE, SECOND, SPACE, STOP, TITLE, token_arrays,
 )
 
 # Column of each cue label ("move:choice", "emotion:hope"...) in the sentence-by-label matrix.
@@ -21,6 +21,7 @@ MOVE_COLUMNS = [L["move:challenge"], L["move:choice"], L["move:outcome"]]
 MOVE_NAMES = ("challenge", "choice", "outcome")
 EMOTION_COLUMNS = [L[f"emotion:{e}"] for e in EMOTIONS]
 EMOTION_NAMES = EMOTIONS
+CHALLENGE_EMOTIONS = [EMOTIONS.index(e) for e in ("inertia", "apathy", "anger", "fear", "isolation", "self_doubt")]
 
 
 def _all_subsets(names: tuple[str, ...]) -> list[tuple[str, ...]]:
@@ -67,11 +68,13 @@ def _sentence_of(positions: np.ndarray, s_start: np.ndarray, s_end: np.ndarray) 
     return np.where((si >= 0) & (positions < s_end[safe]), si, -1)
 
 
-def sentence_features(doc: Doc) -> DocFeatures:
+def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
     """Moves, emotions, abstract claims and the call to action of a Doc processed by the coach's pipeline.
 
     Args:
         doc: a Doc from the coach's pipeline.
+        kind: "self", "us", "now" or None; a first-person pledge counts as the call to action only in a story of
+            now (or when the kind is not given).
 
     Returns:
         The features, one SentenceFeedback a sentence (sentences with no word are left out).
@@ -126,6 +129,12 @@ def sentence_features(doc: Doc) -> DocFeatures:
     #   a present perfect, which claims more than it tells).
     prev_bits = np.concatenate(([PUNCT], bits[:-1]))
     is_quote = (bits & QUOTE) > 0
+    # A straight or curly apostrophe stuck to the word before it is a plural possessive ("the residents' meeting")
+    # or a closing quote; only one that opens (after a space) marks a quotation.
+    apostrophe = np.flatnonzero(is_quote & ((bits & APOSTROPHE) > 0))
+    if len(apostrophe):
+        attached = doc.to_array(SPACY)[np.maximum(apostrophe - 1, 0)] == 0
+        is_quote[apostrophe[attached & (apostrophe > 0)]] = False
     mid_title = ((bits & TITLE) > 0) & ~starts_mask & ((prev_bits & (PUNCT | SPACE)) == 0) & ((bits & FIRST) == 0)
     columns = np.zeros((n + 1, 4), dtype=np.int64)
     columns[1:, 0] = ((bits & DIGIT) > 0) | mid_title | is_quote
@@ -158,8 +167,16 @@ def sentence_features(doc: Doc) -> DocFeatures:
                   & (at + 1 < s_end) & ~((at + 2 >= s_end) & ((bits[np.minimum(at + 1, n - 1)] & PUNCT) > 0)))
     rhetorical = matrix[:, L["ask:rhetorical"]]
     # Near the end of a draft, a sentence to "you" with an action in it is an ask ("You can sign up at the door").
-    to_you = (np.arange(n_sent) >= n_sent - 2) & second & matrix[:, L["ask:action"]]
+    # A belief frame ("We believe health shouldn't depend on your postcode") speaks of a generic "you", not to you.
+    to_you = ((np.arange(n_sent) >= n_sent - 2) & second & matrix[:, L["ask:action"]]
+              & ~matrix[:, L["claim:belief"]] & ~matrix[:, L["claim:frame"]])
     ask = (quotes == 0) & ~rhetorical & (matrix[:, L["ask:ask"]] | imperative | to_you)
+    # With no ask of others, a first-person pledge ("I will phone three residents by Friday") is the story of now's
+    # call to action: the commitment the speaker makes in front of the room.
+    commit_action = np.zeros(n_sent, dtype=bool)
+    if kind not in ("self", "us") and not ask.any() and matrix[:, L["ask:commit"]].any():
+        commit, commit_action = _commitments(bits, labels, c_start, c_end, c_sent, s_start, s_end, n_sent)
+        ask = commit & (quotes == 0) & ~rhetorical
     # A sentence told in the simple past ("She was kind to me") is a moment; present-tense value talk with no
     # anchor ("Our team works hard") is a claim even without a frame; a belief frame ("I believe", "everyone
     # deserves") is a claim even without a value word.
@@ -169,16 +186,56 @@ def sentence_features(doc: Doc) -> DocFeatures:
     idx = doc.to_array(IDX).astype(np.int64)
     start_chars = idx[s_start].tolist()
     end_chars = (idx[s_end - 1] + tokens.length[s_end - 1]).tolist()
-    move_codes = (matrix[:, MOVE_COLUMNS] @ MOVE_WEIGHTS).tolist()
+    moves = matrix[:, MOVE_COLUMNS].copy()
+    emotions = matrix[:, EMOTION_COLUMNS]
+    # A feeling that blocks action (inertia, apathy, fear, isolation, self-doubt), or anger, marks a difficulty:
+    # a challenge.
+    moves[:, 0] |= emotions[:, CHALLENGE_EMOTIONS].any(axis=1)
+    if kind == "now":
+        # A story of now runs challenge, hope, choice (Ganz): urgency names the challenge, hope is the outcome we
+        # can reach, and the ask is the listeners' choice.
+        moves[:, 0] |= emotions[:, EMOTION_NAMES.index("urgency")]
+        moves[:, 1] |= ask
+        moves[:, 2] |= emotions[:, EMOTION_NAMES.index("hope")]
+    move_codes = (moves @ MOVE_WEIGHTS).tolist()
     emotion_codes = (matrix[:, EMOTION_COLUMNS] @ EMOTION_WEIGHTS).tolist()
     sentences = [
         SentenceFeedback(a, b, MOVE_SETS[m], c, EMOTION_SETS[e])
         for a, b, m, c, e in zip(start_chars, end_chars, move_codes, abstract.tolist(), emotion_codes)
     ]
-    cta = _call_to_action(start_chars, end_chars, ask, imperative, matrix, labels, c_start, c_end, c_sent, s_start, s_end,
-                          (bits & NUM) > 0)
+    cta = _call_to_action(start_chars, end_chars, ask, imperative | commit_action, matrix, labels, c_start, c_end, c_sent,
+                          s_start, s_end, (bits & NUM) > 0)
     counts = [int(np.count_nonzero(bits & flag)) for flag in (FIRST, PLURAL, SECOND)]
     return DocFeatures(sentences, cta, counts[0], counts[1], counts[2], len(value_spans))
+
+
+def _commitments(bits, labels, c_start, c_end, c_sent, s_start, s_end, n_sent) -> tuple[np.ndarray, np.ndarray]:
+    """Sentences with a first-person pledge ("I will ...", "we're going to ..."), and those whose verb is concrete.
+
+    The verb is the first word after the pledge frame that is not an adverb such as "also" or "personally"; a
+    negation ("I will never forget") or the end of the sentence means no pledge, and so does a condition before it
+    ("If we wait, we will lose the library": a consequence). The verb is concrete when it is
+    an action cue or a content word ("phone", "mentor"), and not the start of a vague phrase ("help out").
+    """
+    commit = np.zeros(n_sent, dtype=bool)
+    concrete = np.zeros(n_sent, dtype=bool)
+    vague = np.zeros(len(bits) + 1, dtype=bool)
+    for s, e in zip(c_start[labels == L["ask:vague"]].tolist(), c_end[labels == L["ask:vague"]].tolist()):
+        vague[s:e] = True
+    chosen = labels == L["ask:commit"]
+    for start, end, si in zip(c_start[chosen].tolist(), c_end[chosen].tolist(), c_sent[chosen].tolist()):
+        if (bits[int(s_start[si]):start] & CONDITION).any():
+            continue
+        stop = min(end + 5, int(s_end[si]))
+        j = end
+        while j < stop and bits[j] & COMMIT_SKIP and not bits[j] & ACTION:
+            j += 1
+        if j >= stop or bits[j] & (NEGATION | PUNCT | SPACE):
+            continue
+        commit[si] = True
+        if not vague[j] and (bits[j] & ACTION or not bits[j] & STOP):
+            concrete[si] = True
+    return commit, concrete
 
 
 def _call_to_action(start_chars, end_chars, ask, imperative, matrix, labels, c_start, c_end, c_sent, s_start, s_end, like_num) -> AskInfo | None:

@@ -17,7 +17,7 @@ CUE_LABELS: dict[str, tuple[str, ...]] = {
     "move": MOVES,
     "emotion": EMOTIONS,
     "claim": ("frame", "belief", "anchor"),
-    "ask": ("ask", "rhetorical", "vague", "when", "where", "action"),
+    "ask": ("ask", "rhetorical", "vague", "when", "where", "action", "commit"),
 }
 # A value term whose family is "*" takes the family of the nearest value in its sentence ("it mattered to me").
 ANY_FAMILY = "*"
@@ -69,6 +69,24 @@ class Cue:
 
 
 @dataclass(frozen=True)
+class WindowPattern:
+    """A head word or phrase that is values language when one of `words` is within `window` tokens on `side`.
+
+    "help" is benevolence when a person follows within four words ("helped four hundred people"); "health" is
+    security when a belief verb comes just before it ("we believe health should not depend on your postcode").
+    Only the head is marked. A word in `unless_prev` just before the head cancels the pattern ("my health is").
+    """
+
+    head: str
+    side: str
+    window: int
+    words: frozenset[str]
+    family: str
+    unless_prev: frozenset[str]
+    source: str
+
+
+@dataclass(frozen=True)
 class Lexicon:
     """All the coach's data, validated."""
 
@@ -78,6 +96,7 @@ class Lexicon:
     name_heads: frozenset[str]
     sense_rules: dict[str, tuple[SenseRule, ...]]
     cues: tuple[Cue, ...]
+    patterns: tuple[WindowPattern, ...] = ()
 
     def family_counts(self) -> dict[str, int]:
         """How many values entries each family has."""
@@ -253,6 +272,46 @@ def load_cues(path: Path) -> list[Cue]:
     return cues
 
 
+def load_word_classes(path: Path) -> dict[str, frozenset[str]]:
+    """Named word classes (@PERSON ...) that window patterns can use, from a CSV with columns class, words."""
+    classes: dict[str, set[str]] = {}
+    for number, row in read_rows(path, ("class", "words"), ("note",)):
+        name = row["class"]
+        if not (name.startswith("@") and name[1:].isupper() and name[1:].isalpha()):
+            raise LexiconError(f"{path}, line {number}: a class name is @ and capital letters (@PERSON), not '{name}'.")
+        classes.setdefault(name, set()).update(w.strip().lower() for w in row["words"].split("|") if w.strip())
+    return {k: frozenset(v) for k, v in classes.items()}
+
+
+def load_patterns(path: Path, classes: dict[str, frozenset[str]]) -> list[WindowPattern]:
+    """Window patterns (head, side, window, words, family, unless_prev), with @CLASS names expanded."""
+    patterns = []
+    for number, row in read_rows(path, ("head", "side", "window", "words", "family"), ("unless_prev", "note")):
+        side, family = row["side"].lower(), row["family"].lower()
+        if side not in ("prev", "next"):
+            raise LexiconError(f"{path}, line {number}: side must be 'prev' or 'next', not '{row['side']}'.")
+        if family not in FAMILIES:
+            raise LexiconError(f"{path}, line {number}: unknown family '{row['family']}'; use one of {', '.join(FAMILIES)}.")
+        try:
+            window = int(row["window"])
+        except ValueError:
+            window = 0
+        if not 1 <= window <= 6:
+            raise LexiconError(f"{path}, line {number}: window must be a whole number from 1 to 6, not '{row['window']}'.")
+        words: set[str] = set()
+        for word in (w.strip() for w in row["words"].split("|") if w.strip()):
+            if word.startswith("@"):
+                if word not in classes:
+                    raise LexiconError(f"{path}, line {number}: unknown class '{word}' (define it in word_classes.csv).")
+                words |= classes[word]
+            else:
+                words.add(word.lower())
+        unless = frozenset(w.strip().lower() for w in row.get("unless_prev", "").split("|") if w.strip())
+        patterns.append(WindowPattern(_term(path, number, row["head"]).lower(), side, window, frozenset(words), family,
+                                      unless, f"{path.name}:{number}"))
+    return patterns
+
+
 def overrides_path(data: Path, explicit: str | os.PathLike[str] | None = None) -> Path | None:
     """The facilitator's override file: explicit path, else RELATIONAL_COACH_OVERRIDES, else data/coach/local_terms.csv."""
     chosen = explicit or os.environ.get(OVERRIDES_ENV)
@@ -281,6 +340,10 @@ def load_lexicon(folder: str | os.PathLike[str] | None = None, overrides: str | 
     service_heads, name_heads = load_heads(data / "heads.csv")
     sense_rules = load_sense_rules(data / "sense_rules.csv")
     cues = load_cues(data / "cues.csv")
+    patterns: list[WindowPattern] = []
+    if (data / "patterns.csv").is_file():
+        classes = load_word_classes(data / "word_classes.csv") if (data / "word_classes.csv").is_file() else {}
+        patterns = load_patterns(data / "patterns.csv", classes)
     local = overrides_path(data, overrides)
     if local is not None:
         extra, blocked = load_values(local, allow_block=True)
@@ -289,4 +352,6 @@ def load_lexicon(folder: str | os.PathLike[str] | None = None, overrides: str | 
         traps = traps + blocked
     if len(values) == 0:
         raise LexiconError(f"{data / 'values.csv'}: no values entries.")
-    return Lexicon(tuple(values), tuple(traps), service_heads, name_heads, sense_rules, tuple(cues))
+    if local is not None:
+        patterns = [p for p in patterns if p.head not in replaced]
+    return Lexicon(tuple(values), tuple(traps), service_heads, name_heads, sense_rules, tuple(cues), tuple(patterns))

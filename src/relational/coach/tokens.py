@@ -18,7 +18,8 @@ from spacy.vocab import Vocab
 
 # One bit per fact about a word form.
 (ALPHA, PUNCT, SPACE, QUOTE, NUM, TITLE, ASCII, SENT_END, PARAGRAPH, ENGLISH, FIRST, PLURAL, SECOND, ACTION, OPENER,
- CLAIM_OPENER, CLAIM_VERB, PAST, PERFECT, WORDLIKE, DIGIT, SERVICE_HEAD, NAME_HEAD) = (1 << i for i in range(23))
+ CLAIM_OPENER, CLAIM_VERB, PAST, PERFECT, WORDLIKE, DIGIT, SERVICE_HEAD, NAME_HEAD, STOP, NEGATION,
+ COMMIT_SKIP, CONDITION, APOSTROPHE) = (1 << i for i in range(28))
 
 FIRST_PERSON = ("i", "me", "my", "mine", "myself")
 PLURAL_PERSON = ("we", "us", "our", "ours", "ourselves")
@@ -30,8 +31,16 @@ ASK_OPENERS = ("so", "and", "now", "please", "then", "today", "tonight", "first"
 CLAIM_VERBS = ("be", "matter", "matt", "mean", "drive", "guide", "motivate", "shape", "lie", "sit", "come", "start",
                "begin", "underpin", "define", "run", "should", "must", "have")
 CLAIM_OPENERS = ("for", "to", "but", "and", "so")
-# "have" before a participle makes a present perfect ("we have achieved"): a claim more than a moment.
-PERFECT_AUXILIARIES = ("have", "has", "'ve", "having")
+# "have" before a participle makes a present perfect ("we have achieved"): a claim more than a moment; a form of
+# "be" before it makes a passive ("every child should be protected"), whose tense is carried by the "be".
+PERFECT_AUXILIARIES = ("have", "has", "'ve", "having", "be", "is", "are", "am", "'re", "'m", "been", "being")
+# Before "we will", these make it a consequence, not a pledge ("If we wait, we will lose the library").
+CONDITIONS = ("if", "unless", "otherwise", "or", "without", "until")
+NEGATIONS = ("not", "n't", "never", "no", "nt", "nothing", "nobody")
+# Words that may stand between a pledge's "I will" and its verb ("I will also personally ring...", "try to visit").
+COMMIT_SKIPS = ("also", "personally", "definitely", "certainly", "then", "each", "both", "all", "now", "just", "first",
+                "really", "actually", "always", "still", "try", "to", "at", "least", "myself", "ourselves", "gladly",
+                "happily", "soon", "today", "tomorrow", "tonight", ",")
 SENTENCE_CHARS = frozenset(Sentencizer.default_punct_chars)
 
 
@@ -75,7 +84,8 @@ class TokenTable:
         self.lower_bits: dict[str, int] = {}
         for flag, words in ((ENGLISH, english), (FIRST, FIRST_PERSON), (PLURAL, PLURAL_PERSON), (SECOND, SECOND_PERSON),
                             (ACTION, actions), (OPENER, ASK_OPENERS), (CLAIM_OPENER, CLAIM_OPENERS), (PAST, past),
-                            (PERFECT, PERFECT_AUXILIARIES)):
+                            (PERFECT, PERFECT_AUXILIARIES), (STOP, STOP_WORDS), (NEGATION, NEGATIONS),
+                            (COMMIT_SKIP, COMMIT_SKIPS), (CONDITION, CONDITIONS), (APOSTROPHE, ("'", "’"))):
             for word in words:
                 self.lower_bits[word] = self.lower_bits.get(word, 0) | flag
         self.claim_verbs = frozenset(CLAIM_VERBS)
