@@ -38,13 +38,11 @@ if [ ! -f "$stamp" ] || ! cmp -s requirements.txt "$stamp"; then
   cp requirements.txt "$stamp"
 fi
 
-# Sphinx 7.4 never overwrites a static file that is already in the output, so an edited stylesheet would
-# not reach a cached build: remove our own static files from the output so they are copied afresh.
-if [ -d _build/html/_static ]; then
-  (cd book/_vendor_static && find . -type f) | while read -r f; do rm -f "_build/html/_static/$f"; done
-fi
 echo "==> Building the book (notebook pages are executed; a warning fails the build)"
 .venv/bin/jupyter-book build . --builder html -W -n --keep-going
+# Sphinx 7.4 never overwrites a static file already in the output, and skips copying altogether when no page
+# changed, so an edited stylesheet or script would not reach a cached build: copy ours over afresh.
+cp -R book/_vendor_static/. _build/html/_static/
 echo
 echo "The course is built. Open this file in your browser:"
 echo "  file://$PWD/_build/html/index.html"

@@ -33,6 +33,10 @@ def test_page_loads_offline_cleanly_and_accessibly(page_name, site, browser):
     watch = PageWatch(page)
     response = page.goto(f"{site}/{page_name}.html", wait_until="networkidle")
     assert response and response.ok
+    if "application/vnd.jupyter.widget-state+json" in page.content():
+        # Saved widget state must render from the vendored manager: never an empty box.
+        page.wait_for_selector(".jupyter-widgets", timeout=10_000)
+        assert page.locator(".jupyter-widgets").count() > 0
     violations = axe_violations(page)
     if page_name == "book/index":
         ARTIFACTS.mkdir(exist_ok=True)
