@@ -4,6 +4,7 @@ import os
 
 from nbgrader.preprocessors import ClearHiddenTests, GetGrades
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+from relational.grading.hidden import HideHiddenTestOutput
 
 c = get_config()  # noqa: F821 (nbgrader provides get_config when it loads this file)
 
@@ -31,5 +32,6 @@ c.LimitOutput.max_traceback = 40
 # source lines around a failed check, and with them the hidden tests that follow it, into the feedback.
 c.Execute.extra_arguments = ["--InteractiveShell.xmode=Minimal"]
 
-# Feedback must not show the hidden tests that autograding put back into each notebook.
-c.GenerateFeedback.preprocessors = [ClearHiddenTests, GetGrades, CSSHTMLHeaderPreprocessor]
+# Feedback must not show the hidden tests that autograding put back into each notebook, nor their messages
+# (one may name the right answer), also when it is made with plain nbgrader or the formgrader's button.
+c.GenerateFeedback.preprocessors = [HideHiddenTestOutput, ClearHiddenTests, GetGrades, CSSHTMLHeaderPreprocessor]

@@ -106,7 +106,17 @@ def screenshot(html: Path, png: Path, top: str, bottom: str, pad: int = 12) -> N
         clip = {"x": x, "y": y, "width": right - x, "height": min(height, last["y"] + last["height"] + pad) - y}
         page.screenshot(path=str(png), clip=clip, full_page=True)
         browser.close()
+    shrink(png)
     print(f"Wrote {png.relative_to(ROOT)} ({png.stat().st_size // 1024} kB)")
+
+
+def shrink(png: Path) -> None:
+    """Save the picture with a palette of 256 colours: plenty for text on white, and under the book's 300 kB."""
+    from PIL import Image
+
+    with Image.open(png) as image:
+        small = image.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    small.save(png, optimize=True)
 
 
 def cycle(course: Path) -> None:

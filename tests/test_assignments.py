@@ -24,7 +24,9 @@ SOLUTIONS = ROOT / "solutions"
 EXERCISES = ROOT / "exercises"
 BIN = Path(sys.executable).parent
 REGENERATE = "exercises/ is out of date with solutions/: run scripts/generate_exercises.sh"
-STUDENTS = ("model", "blank")  # model = the solution handed in as is; blank = the released exercise, unanswered
+# model = the solution handed in as is; blank = the released exercise, unanswered; wrong = every short answer
+# well formed but wrong, so that every check fails, hidden ones included, with the messages learners would see.
+STUDENTS = ("model", "blank", "wrong")
 
 ASSIGNMENTS = sorted(p.name for p in SOLUTIONS.iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
 
@@ -64,13 +66,45 @@ def generated(tmp_path_factory) -> Path:
     return root
 
 
+def wrong_answer(value):
+    """A well-formed wrong answer made from a model answer: another letter, or the answers moved round by one."""
+    if isinstance(value, dict):
+        keys, values = list(value), list(value.values())
+        return dict(zip(keys, values[1:] + values[:1]))
+    letters = re.findall(r"[A-Z]", value)
+    if len(letters) == 1 and len(value.strip()) == 1:
+        return "B" if value.strip() == "A" else "A"
+    if len(letters) > 1:  # an order is moved round by one; a set swaps its first letter for one left out
+        spare = next(ch for ch in "ABCDEF" if ch not in letters)
+        moved = letters[1:] + letters[:1] if sorted(letters) == list("ABCDE"[:len(letters)]) else [spare, *letters[1:]]
+        return ", ".join(moved)
+    raise AssertionError(f"no wrong answer for {value!r}")
+
+
+def write_wrong(release: Path, solution: Path, dest: Path) -> None:
+    """The released notebook with each short answer set to a wrong one made from the model answer."""
+    nb = nbformat.read(release, as_version=4)
+    models = {c.metadata.nbgrader.grade_id: c.source for c in nbformat.read(solution, as_version=4).cells
+              if "nbgrader" in c.metadata and c.metadata.nbgrader.solution and c.cell_type == "code"}
+    for cell in nb.cells:
+        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if gid in models:
+            model = models[gid].split("### BEGIN SOLUTION\n", 1)[1].split("\n### END SOLUTION")[0]
+            name, value = model.split(" = ", 1)
+            cell.source = f"{name} = {wrong_answer(ast.literal_eval(value))!r}"
+    nbformat.write(nb, dest)
+
+
 @pytest.fixture(scope="module")
 def course(generated) -> Path:
-    """The same course after two learners hand in every assignment: autograded, with feedback."""
+    """The same course after three learners hand in every assignment: autograded, with feedback."""
     root = generated
     for name in ASSIGNMENTS:
         shutil.copytree(root / "solutions" / name, root / "submitted" / "model" / name)
         shutil.copytree(root / "exercises" / name, root / "submitted" / "blank" / name)
+        (root / "submitted" / "wrong" / name).mkdir(parents=True)
+        for release in (root / "exercises" / name).glob("*.ipynb"):
+            write_wrong(release, root / "solutions" / name / release.name, root / "submitted" / "wrong" / name / release.name)
     nbgrader(root, "autograde", "*", "--force")
     nbgrader(root, "generate_feedback", "*", "--force")
     return root
@@ -197,6 +231,20 @@ def test_an_unanswered_exercise_scores_zero_because_each_check_asks_for_an_answe
 
 
 @pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_wrong_answers_score_zero_and_every_check_explains_without_crashing(course, name):
+    score, _, _ = scores(course, name, "wrong")
+    assert score == 0, f"a wrong answer to {name} scored {score}"
+    (path,) = (course / "autograded" / "wrong" / name).glob("*.ipynb")
+    for cell in nbformat.read(path, as_version=4).cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type == "code" and meta.get("grade"):
+            errors = [o for o in cell.outputs if o.output_type == "error"]
+            # A friendly AssertionError, not a KeyError or NameError from a broken hint lookup.
+            assert [e.ename for e in errors] == ["AssertionError"], (meta["grade_id"], errors)
+            assert "{answer}" not in errors[0].evalue and len(errors[0].evalue) > 20, (meta["grade_id"], errors[0])
+
+
+@pytest.mark.parametrize("name", ASSIGNMENTS)
 def test_feedback_hides_the_hidden_tests(course, name):
     hidden = []
     for path in (course / "solutions" / name).glob("*.ipynb"):
@@ -204,6 +252,7 @@ def test_feedback_hides_the_hidden_tests(course, name):
             if "### BEGIN HIDDEN TESTS" in cell.source:
                 hidden += re.findall(r"### BEGIN HIDDEN TESTS\n(.*?)\n### END HIDDEN TESTS", cell.source, re.S)
     lines = [line.strip() for block in hidden for line in block.splitlines() if line.strip()]
+    assert lines, f"{name} has no hidden test"
     for student in STUDENTS:
         (page,) = (course / "feedback" / student / name).glob("*.html")
         html = page.read_text(encoding="utf-8")
@@ -212,3 +261,6 @@ def test_feedback_hides_the_hidden_tests(course, name):
         for line in lines:
             words = re.findall(r"[A-Za-z]{4,}(?: [A-Za-z,]+){4,}", line)
             assert not any(w in html for w in words), f"{student}/{name}: hidden test shown in feedback: {line[:80]}"
+    # The wrong answers fail the hidden tests too: the learner reads a general message instead of the hidden one.
+    (page,) = (course / "feedback" / "wrong" / name).glob("*.html")
+    assert "extra check found a mistake" in page.read_text(encoding="utf-8")

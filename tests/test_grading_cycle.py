@@ -108,10 +108,12 @@ def cycle(tmp_path_factory: pytest.TempPathFactory) -> dict:
         for cell in prose:
             grade = gb.find_grade(cell.name, cell.notebook.name, ASSIGNMENT, "ada_complete")
             grade.manual_score = 7.0
+            grade.needs_manual_grade = False  # the formgrader clears this flag when it saves a mark
             comment = gb.find_comment(cell.name, cell.notebook.name, ASSIGNMENT, "ada_complete")
             comment.manual_comment = "A clear exchange <b>and</b> a kept promise. Say how often you meet."
         gb.db.commit()
     out["grades_marked"] = grades(course)
+    out["export_marked"] = run(course, "export", "--output", "marked.csv")
 
     out["forced"] = run(course, "autograde", ASSIGNMENT, "--jobs", "2", "--force")
     out["grades_forced"] = grades(course)
@@ -140,6 +142,9 @@ def test_every_learner_ends_with_a_grade_or_a_reason(cycle: dict) -> None:
     assert any("time limit" in n for n in status["fay_loop"]["notes"])
     assert any("deleted" in n for n in status["eve_deleted"]["notes"])
     assert any("too much output" in n for n in status["gus_huge"]["notes"])
+    assert any("stopped with an error" in n and "ValueError" in n for n in status["dev_raises"]["notes"])
+    assert "hal_corrupted (" in first.stdout and "damaged" in first.stdout, "the summary says why a learner failed"
+    assert "dev_raises" in first.stdout, "the summary names learners with notes"
 
     scores = cycle["grades_first"]
     learners = {learner for learner, _ in scores}
@@ -176,6 +181,9 @@ def test_feedback_has_the_coach_escapes_learner_html_and_hides_hidden_tests(cycl
     course, result = cycle["course"], cycle["feedback"]
     assert result.returncode == 0, result.stdout + result.stderr
     assert "8 learners" in result.stdout
+    # Who has no page, and why; and a reminder of the written answers still to mark.
+    assert "hal_corrupted (autograding failed: " in result.stdout and "damaged" in result.stdout
+    assert re.search(r"\d+ written answers are not marked yet: mark them in the formgrader", result.stdout)
     hidden = hidden_test_lines(course)
     assert hidden, "assignment 1 has hidden tests to keep out of feedback"
     pages = {p.parts[-3]: p.read_text(encoding="utf-8") for p in (course / "feedback").glob("*/*/*.html")}
@@ -211,7 +219,22 @@ def test_export_has_one_row_per_learner_and_assignment(cycle: dict) -> None:
     assert float(by["ada_complete"]["manual_score"]) == 7.0 * len(cycle["prose_ids"])
     assert float(by["ada_complete"]["score"]) == float(by["ada_complete"]["autograded_score"]) + 7.0 * len(cycle["prose_ids"])
     assert by["ada_complete"]["timestamp"].startswith("2026-01-15")
+    # Ben's writing still waits for a mark. Ada was marked, then autograded again with --force, and nbgrader
+    # asks for a mark made before a rerun to be looked at again.
+    assert by["ben_partial"]["status"] == "needs manual grading"
+    assert by["ada_complete"]["status"] == "marked, needs review"
+    assert float(by["ada_complete"]["manual_score"]) == 7.0 * len(cycle["prose_ids"]), "the mark itself is kept"
     assert all(r["status"] for r in rows)
+
+
+def test_a_learner_marked_as_the_formgrader_marks_is_graded(cycle: dict) -> None:
+    course, result = cycle["course"], cycle["export_marked"]
+    assert result.returncode == 0, result.stdout + result.stderr
+    with (course / "marked.csv").open(newline="") as handle:
+        by = {r["learner"]: r for r in csv.DictReader(handle)}
+    assert by["ada_complete"]["status"] == "graded", "saving a mark clears nbgrader's needs-manual-grading flag"
+    assert by["ben_partial"]["status"] == "needs manual grading"
+    assert by["cai_blank"]["status"] == "graded", "a blank written answer scores zero with nothing to mark"
 
 
 def test_report_has_plots_tables_and_names_who_has_not_submitted(cycle: dict) -> None:
@@ -223,6 +246,12 @@ def test_report_has_plots_tables_and_names_who_has_not_submitted(cycle: dict) ->
     assert NEVER in page and "hal_corrupted" in page
     assert "Story moves most often missing" in page and "Values families most often missing" in page
     assert 'src="http' not in page and "<link" not in page
+    # Plain words in the tables: bands as "0 to 10", whole percentages, dates as people write them.
+    assert "0 to 10" in page and "(-0.001" not in page and "assignment(s)" not in page
+    assert ">status<" not in page and ">assignment<" not in page, "no stray header cells"
+    assert re.search(r"Made on \d{1,2} [A-Z][a-z]+ \d{4}, \d\d:\d\d", page)
+    assert not re.search(r"<td>\d+\.\d</td>", page), "percentages are whole numbers with a % sign"
+    assert "1 missing submission," in result.stdout
 
 
 def test_bad_input_gives_a_clear_message_and_no_traceback(tmp_path: Path, cycle: dict) -> None:

@@ -96,15 +96,17 @@ class AutogradeSummary:
 
     def line(self) -> str:
         """The one-line summary printed at the end."""
-        failed = [o.learner for o in self.outcomes.values() if o.status == "failed"]
-        noted = sum(1 for o in self.outcomes.values() if o.status == "graded" and o.notes)
+        failed = {o.learner: o.reason for o in self.outcomes.values() if o.status == "failed"}
+        noted = sorted(o.learner for o in self.outcomes.values() if o.status == "graded" and o.notes)
         text = (
             f"Autograded {self.assignment}: {self.count('graded')} graded"
-            f" ({noted} with notes), {len(failed)} failed, {self.count('skipped')} unchanged and skipped,"
+            f" ({len(noted)} with notes), {len(failed)} failed, {self.count('skipped')} unchanged and skipped,"
             f" in {self.seconds:.0f} s."
         )
         if failed:
-            text += f" Failed: {', '.join(sorted(failed))} (reasons: python -m relational.grading export)."
+            text += " Failed: " + "; ".join(f"{k} ({v or 'no reason recorded'})" for k, v in sorted(failed.items())) + "."
+        if noted:
+            text += f" Notes for {', '.join(noted)}: see the reason column of grades.csv (run export)."
         return text
 
 
@@ -229,10 +231,16 @@ def _notes(job: Job, autograded: Path) -> list[str]:
                 continue
             executed = nbformat.read(str(executed_path), as_version=4)
             for cell in executed.cells:
-                grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "?")
+                meta = cell.metadata.get("nbgrader", {})
+                grade_id = meta.get("grade_id", "?")
                 for output in cell.get("outputs", []):
                     if output.get("output_type") == "error" and output.get("ename") == "CellTimeoutError":
                         notes.append(f"cell {grade_id} ran past the time limit and was stopped (an endless loop?)")
+                    elif output.get("output_type") == "error" and meta.get("solution") and not meta.get("grade"):
+                        # The learner's own answer cell failed, so its check found no answer and scored zero.
+                        error = f"{output.get('ename', 'Error')}: {output.get('evalue', '')}".strip().rstrip(":")
+                        notes.append(f"answer cell {grade_id} stopped with an error ({error[:120]}); "
+                                     "its question scored zero")
                     text = output.get("text", "")
                     if isinstance(text, str) and text.endswith("... Output truncated ..."):
                         notes.append(f"cell {grade_id} printed too much output; it was cut short")

@@ -16,6 +16,9 @@ COLUMNS = ["learner", "assignment", "score", "max_score", "autograded_score", "m
 
 GRADED = "graded"
 NEEDS_MARKING = "needs manual grading"
+# nbgrader flags a mark for review when the submission is autograded again after it was marked (a resubmission,
+# or autograde --force); the mark stays, and the flag clears when the facilitator saves it again.
+NEEDS_REVIEW = "marked, needs review"
 FAILED = "autograde failed"
 WAITING = "submitted, not autograded yet"
 MISSING = "not submitted"
@@ -35,8 +38,12 @@ class ExportSummary:
         assignments = len({r["assignment"] for r in self.rows})
         missing = sum(1 for r in self.rows if r["status"] == MISSING)
         failed = sum(1 for r in self.rows if r["status"] == FAILED)
-        return (f"Exported {len(self.rows)} rows ({learners} learners x {assignments} assignments; "
-                f"{missing} not submitted, {failed} failed autograding) to {self.path} in {self.seconds:.1f} s.")
+        def count(n: int, noun: str) -> str:
+            return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+        return (f"Exported {count(len(self.rows), 'row')} ({count(learners, 'learner')}, "
+                f"{count(assignments, 'assignment')}; {missing} not submitted, {failed} failed autograding) "
+                f"to {self.path} in {self.seconds:.1f} s.")
 
 
 def _round(value: float | None) -> float | str:
@@ -72,10 +79,14 @@ def grade_rows(course: Course, roster: str | None = None, assignments: list[str]
                 for submission in assignment.submissions:
                     auto = manual = 0.0
                     marked = False
-                    needs = False
+                    needs = review = False
                     for notebook in submission.notebooks:
                         for grade in notebook.grades:
-                            needs = needs or grade.needs_manual_grade
+                            if grade.needs_manual_grade:
+                                if grade.manual_score is None:
+                                    needs = True
+                                else:
+                                    review = True
                             if grade.name in manual_cells:
                                 if grade.manual_score is not None:
                                     manual += grade.manual_score
@@ -87,6 +98,7 @@ def grade_rows(course: Course, roster: str | None = None, assignments: list[str]
                         "autograded_score": auto,
                         "manual_score": manual if marked else None,
                         "needs": needs,
+                        "review": review,
                         "timestamp": submission.timestamp.isoformat(sep=" ") if submission.timestamp else "",
                     }
     names = set(max_scores) | set(course.submitted_assignments()) | set(status)
@@ -111,7 +123,7 @@ def grade_rows(course: Course, roster: str | None = None, assignments: list[str]
                 if entry:
                     row["reason"] += "; the score is from an earlier submission"
             elif entry:
-                row["status"] = NEEDS_MARKING if entry["needs"] else GRADED
+                row["status"] = NEEDS_MARKING if entry["needs"] else NEEDS_REVIEW if entry["review"] else GRADED
                 row["reason"] = "; ".join(ledger.get("notes", []))
             elif learner in submitted:
                 row["status"] = WAITING

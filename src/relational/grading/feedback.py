@@ -9,16 +9,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .course import Course, GradingError, write_atomic
+from .hidden import HIDDEN_BEGIN, HIDDEN_END
 from .prose import ProseAnswer, analyse_answer, prose_answers, release_stubs
 
 SECTION_ID = "relational-written-feedback"
-HIDDEN_BEGIN = "BEGIN HIDDEN TESTS"
-HIDDEN_END = "END HIDDEN TESTS"
 
+# nbgrader's feedback template (Bootstrap 3) sets the root font size to 10 px, so 1rem is 10 px there. Sizes
+# are in px so the section reads at 18 px whatever the page around it does; the coach's notes (.rc-feedback,
+# which sizes itself in rem for the book) are brought up to the same size. Text is #1a1a1a on white (17:1).
 SECTION_STYLE = """
-#relational-written-feedback { font-size: 1rem; line-height: 1.6; color: #1a1a1a; margin: 1em 0 2em; }
-#relational-written-feedback h2 { font-size: 1.5rem; margin-top: 0.5em; }
-#relational-written-feedback h3 { font-size: 1.25rem; margin-top: 1.2em; }
+#relational-written-feedback { font-size: 18px; line-height: 1.6; color: #1a1a1a; background: #ffffff;
+  margin: 16px 0 32px; }
+#relational-written-feedback p, #relational-written-feedback td, #relational-written-feedback th,
+#relational-written-feedback caption, #relational-written-feedback .rc-feedback { font-size: 18px; line-height: 1.6; }
+#relational-written-feedback h2 { font-size: 27px; line-height: 1.3; margin: 8px 0 12px; }
+#relational-written-feedback h3 { font-size: 22px; line-height: 1.3; margin: 28px 0 8px; }
+#relational-written-feedback caption { text-align: left; font-weight: 700; color: #1a1a1a; }
 #relational-written-feedback .rw-comment { white-space: pre-wrap; border-left: 4px solid #0b5394; padding: 0.4em 0.8em;
   background: #f3f7fb; }
 #relational-written-feedback table.rw-rubric { border-collapse: collapse; margin: 0.4em 0; }
@@ -34,44 +40,27 @@ class FeedbackSummary:
     assignment: str
     written: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
-    skipped: dict[str, str] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)  # learner -> why there is no page
+    unmarked: int = 0  # written answers on the pages that still wait for a facilitator's mark
     seconds: float = 0.0
 
     def line(self) -> str:
         """The one-line summary printed at the end."""
-        text = (f"Feedback for {self.assignment}: {len(self.written)} learners' pages written to feedback/, "
-                f"{len(self.failed)} failed, {len(self.skipped)} not autograded, in {self.seconds:.0f} s.")
+        pages = "1 learner's page" if len(self.written) == 1 else f"{len(self.written)} learners' pages"
+        text = (f"Feedback for {self.assignment}: {pages} written to feedback/, {len(self.failed)} failed, "
+                f"{len(self.skipped)} with no page, in {self.seconds:.0f} s.")
         if self.failed:
-            text += " Failed: " + "; ".join(f"{k} ({v})" for k, v in sorted(self.failed.items()))
+            text += " Failed: " + "; ".join(f"{k} ({v})" for k, v in sorted(self.failed.items())) + "."
         if self.skipped:
-            text += " Not autograded: " + ", ".join(sorted(self.skipped)) + "."
+            text += " No page for: " + "; ".join(f"{k} ({v})" for k, v in sorted(self.skipped.items())) + "."
+        if self.unmarked:
+            answers = "1 written answer is" if self.unmarked == 1 else f"{self.unmarked} written answers are"
+            text += (f" {answers} not marked yet: mark them in the formgrader, then run feedback again.")
         return text
 
 
 def _esc(text: Any) -> str:
     return html.escape(str(text), quote=True)
-
-
-def _hidden_test_preprocessor() -> type:
-    """A preprocessor that reduces a hidden test's error output to its message.
-
-    ClearHiddenTests removes the hidden lines from a test cell's source, but the cell's traceback (run during
-    autograding) still quotes the failing line of code, which may be a hidden one.
-    """
-    from nbgrader.preprocessors import NbGraderPreprocessor
-
-    class HideHiddenTestTracebacks(NbGraderPreprocessor):
-        """Keep only 'ErrorName: message' from errors in cells that hold hidden tests."""
-
-        def preprocess_cell(self, cell, resources, index):
-            if cell.cell_type == "code" and HIDDEN_BEGIN in cell.source:
-                for output in cell.get("outputs", []):
-                    if output.get("output_type") == "error":
-                        message = f"{output.get('ename', 'Error')}: {output.get('evalue', '')}".strip()
-                        output["traceback"] = [message]
-            return cell, resources
-
-    return HideHiddenTestTracebacks
 
 
 def _escape_preprocessors() -> tuple[type, type]:
@@ -143,6 +132,7 @@ def _run_nbgrader(course: Course, assignment: str, learner: str) -> dict[str, An
     from traitlets.config import Config
 
     from .autograde import _quiet_logger
+    from .hidden import HideHiddenTestOutput
 
     config = Config()
     config.merge(course.config)
@@ -152,7 +142,7 @@ def _run_nbgrader(course: Course, assignment: str, learner: str) -> dict[str, An
     app = GenerateFeedback(coursedir=coursedir, config=config, log=_quiet_logger())
     # Whatever the course config says, feedback never shows hidden tests.
     escape_markdown, escape_comments = _escape_preprocessors()
-    app.preprocessors = [_hidden_test_preprocessor(), escape_markdown, ClearHiddenTests, GetGrades, escape_comments,
+    app.preprocessors = [HideHiddenTestOutput, escape_markdown, ClearHiddenTests, GetGrades, escape_comments,
                          CSSHTMLHeaderPreprocessor]
     app.force = True
     return capture_log(app)
@@ -175,7 +165,8 @@ def _grades(course: Course, assignment: str, learner: str) -> dict[str, dict[str
                 found[grade.name] = {
                     "score": grade.score,
                     "max_score": grade.max_score,
-                    "marked": grade.manual_score is not None,
+                    # Marked by hand, or scored by nbgrader with nothing to mark (an answer left as released).
+                    "marked": grade.manual_score is not None or not grade.needs_manual_grade,
                     "comment": (comment.manual_comment or "") if comment else "",
                 }
     return found
@@ -243,6 +234,24 @@ def finish_page(page: str, section: str) -> str:
     return section + page
 
 
+def no_page_reasons(course: Course, assignment: str, autograded: set[str]) -> dict[str, str]:
+    """Why each learner known to the course has no autograded work (so no feedback page) for ``assignment``."""
+    from .export import FAILED, MISSING, grade_rows
+
+    reasons: dict[str, str] = {}
+    for row in grade_rows(course, assignments=[assignment]):
+        learner = row["learner"]
+        if learner in autograded:
+            continue
+        if row["status"] == MISSING:
+            reasons[learner] = "not submitted"
+        elif row["status"] == FAILED:
+            reasons[learner] = f"autograding failed: {row['reason'] or 'no reason recorded'}"
+        else:
+            reasons[learner] = f"submitted but not autograded yet: run autograde {assignment}"
+    return reasons
+
+
 def generate_feedback(course: Course, assignment: str, progress: bool = True) -> FeedbackSummary:
     """Write every autograded learner's feedback page for ``assignment``.
 
@@ -271,9 +280,7 @@ def generate_feedback(course: Course, assignment: str, progress: bool = True) ->
     hidden = hidden_lines(course, assignment)
     stubs = release_stubs(course, assignment)
     summary = FeedbackSummary(assignment)
-    for learner in sorted(set(course.submitted_learners(assignment)) - set(learners)):
-        reason = course.read_status().get(assignment, {}).get(learner, {}).get("reason") or "not autograded yet"
-        summary.skipped[learner] = reason
+    summary.skipped = no_page_reasons(course, assignment, set(learners))
     for learner in tqdm(learners, desc=f"Feedback for {assignment}", unit="learner", disable=not progress):
         try:
             result = _run_nbgrader(course, assignment, learner)
@@ -290,6 +297,7 @@ def generate_feedback(course: Course, assignment: str, progress: bool = True) ->
                     continue
                 answers = prose_answers(notebook, stubs)
                 section = written_section(answers, grades, assignment) if answers else ""
+                summary.unmarked += sum(1 for a in answers if grades.get(a.grade_id) and not grades[a.grade_id]["marked"])
                 page = finish_page(page_path.read_text(encoding="utf-8"), section)
                 leaked = leaks(page, hidden)
                 if leaked:

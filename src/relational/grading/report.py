@@ -5,18 +5,20 @@ from __future__ import annotations
 import base64
 import html
 import io
+import math
 import time
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .course import Course, GradingError, now_iso, write_atomic
-from .export import FAILED, GRADED, MISSING, NEEDS_MARKING, WAITING, grade_rows
+from .course import Course, GradingError, write_atomic
+from .export import FAILED, GRADED, MISSING, NEEDS_MARKING, NEEDS_REVIEW, WAITING, grade_rows
 from .prose import MOVES, analyse_answer, missing_moves, prose_answers, release_stubs
 
-STATUS_ORDER = [GRADED, NEEDS_MARKING, WAITING, FAILED, MISSING]
+STATUS_ORDER = [GRADED, NEEDS_REVIEW, NEEDS_MARKING, WAITING, FAILED, MISSING]
 # Colour-blind-safe (Okabe-Ito) colours, one per status.
-STATUS_COLOURS = ["#009E73", "#56B4E9", "#F0E442", "#D55E00", "#999999"]
+STATUS_COLOURS = ["#009E73", "#CC79A7", "#56B4E9", "#F0E442", "#D55E00", "#999999"]
 
 STYLE = """
 body { font-family: system-ui, -apple-system, "Segoe UI", Arial, sans-serif; color: #1a1a1a; background: #fff;
@@ -42,8 +44,34 @@ class ReportSummary:
 
     def line(self) -> str:
         """The one-line summary printed at the end."""
-        return (f"Wrote the cohort report to {self.path}: {self.learners} learners, {self.not_submitted} missing "
-                f"submissions, {self.answers} written answers read by the coach, in {self.seconds:.0f} s.")
+        return (f"Wrote the cohort report to {self.path}: {plural(self.learners, 'learner')}, "
+                f"{plural(self.not_submitted, 'missing submission')}, "
+                f"{plural(self.answers, 'written answer')} read by the coach, in {self.seconds:.0f} s.")
+
+
+def plural(count: int, noun: str) -> str:
+    """"1 learner", "2 learners": a count with its noun."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def when(moment: datetime) -> str:
+    """A date and time as people write them: "27 November 2026, 10:15"."""
+    return f"{moment.day} {moment:%B %Y, %H:%M}"
+
+
+def percent(value: float) -> str:
+    """A share as a whole percentage: "17%"."""
+    return f"{value:.0f}%"
+
+
+def band(value: float) -> str:
+    """The ten-point band a percentage falls in, on whole percentages: "0 to 10", "11 to 20", ... "91 to 100"."""
+    whole = round(value)
+    top = max(10, min(100, 10 * math.ceil(whole / 10)))
+    return "0 to 10" if top == 10 else f"{top - 9} to {top}"
+
+
+BANDS = ["0 to 10"] + [f"{top - 9} to {top}" for top in range(20, 101, 10)]
 
 
 def _esc(text: Any) -> str:
@@ -59,13 +87,26 @@ def _png(fig: Any) -> str:
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def _figure(title: str, png: str, alt: str, table: Any, caption: str) -> str:
-    """A chart with alt text, followed by the same data as a table."""
+def _table(table: Any, caption: str) -> str:
+    """A pandas table as plain HTML: a caption, one row of column headings, no index."""
+    table = table.copy()
+    table.columns.name = None  # pandas would print the columns' name ("status") in a stray header cell
     table_html = table.to_html(index=False, escape=True, border=0, na_rep="")
     table_html = table_html.replace('<table class="dataframe">', f"<table><caption>{_esc(caption)}</caption>", 1)
-    table_html = table_html.replace("<th>", '<th scope="col">')
+    return table_html.replace("<th>", '<th scope="col">').replace('<tr style="text-align: right;">', "<tr>")
+
+
+def _whole_numbers(axis: Any) -> None:
+    """Ticks on whole numbers only: a chart of learners never shows half a learner."""
+    from matplotlib.ticker import MaxNLocator
+
+    axis.set_major_locator(MaxNLocator(integer=True))
+
+
+def _figure(title: str, png: str, alt: str, table: Any, caption: str) -> str:
+    """A chart with alt text, followed by the same data as a table."""
     return (f'<figure><img src="data:image/png;base64,{png}" alt="{_esc(alt)}">'
-            f"<figcaption>{_esc(title)}</figcaption></figure>\n{table_html}")
+            f"<figcaption>{_esc(title)}</figcaption></figure>\n{_table(table, caption)}")
 
 
 def _completion(frame: Any) -> str:
@@ -80,9 +121,12 @@ def _completion(frame: Any) -> str:
     counts.plot.barh(stacked=True, ax=ax, color=STATUS_COLOURS, width=0.7)
     ax.set_xlabel("Learners")
     ax.set_ylabel("")
+    _whole_numbers(ax.xaxis)
     ax.invert_yaxis()
-    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1), frameon=False)
-    table = counts.reset_index().rename(columns={"assignment": "Assignment"})
+    ax.legend(title="", loc="upper left", bbox_to_anchor=(1.02, 1), frameon=False)
+    # One row per stage, one column per assignment: six stages side by side would not fit a narrow screen.
+    table = counts.T.rename_axis("Stage").reset_index()
+    table["Stage"] = [stage[:1].upper() + stage[1:] for stage in table["Stage"]]
     alt = "Stacked bar chart of how many learners are at each stage, per assignment. " + " ".join(
         f"{a}: " + ", ".join(f"{int(n)} {s}" for s, n in row.items() if n) + "." for a, row in counts.iterrows()
     )
@@ -98,29 +142,33 @@ def _scores(frame: Any) -> str:
         return "<p>No scores yet.</p>"
     scored["percent"] = 100 * scored["score"].astype(float) / scored["max_score"].astype(float)
     fig, ax = plt.subplots(figsize=(7, 3.2))
-    bins = list(range(0, 101, 10))
+    # The same bands as the table below, on whole percentages: 0 to 10, 11 to 20, ... 91 to 100.
+    edges = [-0.5] + [top + 0.5 for top in range(10, 101, 10)]
     for assignment, group in scored.groupby("assignment"):
-        ax.hist(group["percent"], bins=bins, alpha=0.6, label=assignment, edgecolor="#1a1a1a")
+        ax.hist(group["percent"].round(), bins=edges, alpha=0.6, label=assignment, edgecolor="#1a1a1a")
+    ax.set_xticks(range(0, 101, 10))
     ax.set_xlabel("Score (% of the maximum)")
     ax.set_ylabel("Learners")
+    _whole_numbers(ax.yaxis)
     ax.legend(frameon=False)
-    table = scored.groupby("assignment")["percent"].agg(["count", "mean", "median", "min", "max"]).round(1)
-    table = table.reset_index().rename(columns={"assignment": "Assignment", "count": "Learners with a score",
-                                                "mean": "Mean %", "median": "Median %", "min": "Lowest %",
-                                                "max": "Highest %"})
+    stats = scored.groupby("assignment")["percent"].agg(["count", "mean", "median", "min", "max"])
+    table = stats.reset_index().rename(columns={"assignment": "Assignment", "count": "Learners with a score",
+                                                "mean": "Mean", "median": "Median", "min": "Lowest",
+                                                "max": "Highest"})
+    for column in ("Mean", "Median", "Lowest", "Highest"):
+        table[column] = table[column].map(percent)
     alt = "Histogram of scores as a percentage of the maximum. " + " ".join(
-        f"{r['Assignment']}: {int(r['Learners with a score'])} learners, median {r['Median %']}%, "
-        f"from {r['Lowest %']}% to {r['Highest %']}%." for _, r in table.iterrows()
+        f"{r['Assignment']}: {plural(int(r['Learners with a score']), 'learner')}, median {r['Median']}, "
+        f"from {r['Lowest']} to {r['Highest']}." for _, r in table.iterrows()
     )
-    bands = pd.cut(scored["percent"], bins=bins, include_lowest=True).astype(str)
-    spread = pd.crosstab(bands, scored["assignment"]).reset_index().rename(columns={"percent": "Score band (%)"})
-    spread_html = spread.to_html(index=False, escape=True, border=0).replace(
-        '<table class="dataframe">', "<table><caption>Learners in each score band</caption>", 1
-    ).replace("<th>", '<th scope="col">')
-    return _figure("Score distribution", _png(fig), alt, table, "Score summary per assignment") + spread_html
+    bands = scored["percent"].map(band).rename("band")
+    spread = pd.crosstab(bands, scored["assignment"]).reindex(BANDS, fill_value=0)
+    spread = spread.reset_index().rename(columns={"band": "Score band (%)"})
+    return (_figure("Score distribution", _png(fig), alt, table, "Score summary per assignment")
+            + _table(spread, "Learners in each score band"))
 
 
-def _bar(title: str, shares: Any, what: str, caption: str) -> str:
+def _bar(title: str, shares: Any, what: str, caption: str, heading: str) -> str:
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(7, 0.6 + 0.35 * len(shares)))
@@ -128,10 +176,10 @@ def _bar(title: str, shares: Any, what: str, caption: str) -> str:
     ax.set_xlim(0, 100)
     ax.set_xlabel(f"Written answers {what} (%)")
     ax.invert_yaxis()
-    table = shares.round(0).reset_index()
-    table.columns = ["", f"% of answers {what}"]
+    table = shares.map(percent).reset_index()
+    table.columns = [heading, f"Answers {what}"]
     alt = f"Bar chart of the share of written answers {what}. " + "; ".join(
-        f"{k}: {v:.0f}%" for k, v in shares.items()
+        f"{k}: {percent(v)}" for k, v in shares.items()
     ) + "."
     return _figure(title, _png(fig), alt, table, caption)
 
@@ -184,13 +232,14 @@ def _coach_sections(prose: Any) -> str:
         "<h2>Story moves most often missing</h2>"
         "<p>For each written answer, the coach looks for sentences that make each move of a story: a challenge, "
         "a choice and an outcome. The chart shows how often a move is missing from an answer.</p>"
-        + _bar("Story moves missing from written answers", moves, "missing this move", "Story moves missing")
+        + _bar("Story moves missing from written answers", moves, "missing this move", "Story moves missing",
+               "Story move")
         + "<h2>Values families most often missing</h2>"
         "<p>The share of written answers with no values language from each of the ten values families. "
         "A high bar is normal for families a story does not call on; look at the families the assignment asks "
         "for, and at answers with no values language at all.</p>"
         + _bar("Values families missing from written answers", families, "without this family",
-               "Values families missing")
+               "Values families missing", "Values family")
     )
 
 
@@ -232,8 +281,9 @@ def report(course: Course, assignment: str | None = None, output: str | None = N
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{_esc(title)}</title><style>{STYLE}</style></head><body><main>",
         f"<h1>{_esc(title)}</h1>",
-        f'<p class="note">Made {now_iso()} from the gradebook in {_esc(course.root.name)}. '
-        f"{learners} learners, {len(assignments)} assignment(s), {answers} written answers read by the coach. "
+        f'<p class="note">Made on {when(datetime.now())} from the gradebook in {_esc(course.root.name)}. '
+        f"{plural(learners, 'learner')}, {plural(len(assignments), 'assignment')}, "
+        f"{plural(answers, 'written answer')} read by the coach. "
         "This page holds learners' names and marks: keep it private.</p>",
         "<h2>Completion</h2>",
         _completion(frame),
@@ -247,15 +297,11 @@ def report(course: Course, assignment: str | None = None, output: str | None = N
                      + " has submitted.</p>")
     else:
         table = missing.rename(columns={"learner": "Learner", "assignment": "Assignment"})
-        parts.append(table.to_html(index=False, escape=True, border=0).replace(
-            '<table class="dataframe">', "<table><caption>Learners with no submission</caption>", 1
-        ).replace("<th>", '<th scope="col">'))
+        parts.append(_table(table, "Learners with no submission"))
     if not failed.empty:
         parts.append("<h2>Submissions that could not be autograded</h2>")
         table = failed.rename(columns={"learner": "Learner", "assignment": "Assignment", "reason": "Reason"})
-        parts.append(table.to_html(index=False, escape=True, border=0).replace(
-            '<table class="dataframe">', "<table><caption>Why these have no grade</caption>", 1
-        ).replace("<th>", '<th scope="col">'))
+        parts.append(_table(table, "Why these have no grade"))
     parts.append("</main></body></html>")
     default = f"report_{assignment}.html" if assignment else "report.html"
     path = Path(output) if output else course.root / default
