@@ -133,3 +133,11 @@ def test_usage_mistakes_exit_2_without_traceback(tmp_path):
     assert result.returncode == 2 and "invalid choice" in result.stderr and "Traceback" not in result.stderr
     result = run("pledge", "add", "--board", str(tmp_path), "--who", "A")
     assert result.returncode == 2 and "--text" in result.stderr
+
+
+def test_init_makes_the_folder_but_other_commands_never_do(tmp_path, capsys):
+    """init creates a missing workshop folder; a mistyped --board elsewhere is an error, not a stray folder."""
+    code, out, err = cli(capsys, "init", "--board", str(tmp_path / "spring" / "workshop"))
+    assert code == 0 and (tmp_path / "spring" / "workshop" / "workshop.sqlite").is_file()
+    code, out, err = cli(capsys, "pledge", "add", "--board", str(tmp_path / "typo"), "--who", "Sam", "--text", "I will")
+    assert code != 0 and "does not exist" in err and not (tmp_path / "typo").exists()

@@ -98,6 +98,13 @@ def _announce(kind: str, added: Any) -> None:
 # --- commands --------------------------------------------------------------------------------------------------
 
 def cmd_init(args: argparse.Namespace) -> None:
+    # Only init makes the folder: a mistyped --board on any other command must not create a stray one.
+    folder = Path(args.board)
+    if not folder.exists():
+        try:
+            folder.mkdir(parents=True)
+        except OSError as err:
+            raise UsageError(f"Could not make the workshop folder {folder}: {err.strerror}.") from None
     with _open(args, create=True) as store:
         print(f"The workshop board is ready: {store.path}")
 
