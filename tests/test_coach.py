@@ -121,6 +121,29 @@ def test_feedback_from_a_doc_matches_analyse():
     assert feedback_from_doc(load()(text), "self").to_dict() == analyse(text, "self").to_dict()
 
 
+def test_a_word_form_whose_rank_was_changed_elsewhere_is_still_read_right():
+    text = "It mattered to me that she was treated with dignity."
+    before = analyse(text, "self").to_dict()
+    load().vocab["dignity"].rank = 0  # the rank is only a hint to the coach's table; the form is checked
+    assert analyse(text, "self").to_dict() == before
+
+
+def test_a_pipeline_with_word_vectors_keeps_its_ranks_and_gives_the_same_feedback():
+    import numpy as np
+    import spacy
+
+    import relational.coach.components  # noqa: F401
+
+    nlp = spacy.blank("en")
+    nlp.vocab.set_vector("dignity", np.ones(3, dtype="f"))
+    for name in ("coach_tokens", "coach_sentencizer", "values_marker", "story_moves"):
+        nlp.add_pipe(name)
+    rank = nlp.vocab["dignity"].rank
+    for text, kind in ((VIVID_SELF, "self"), (SPECIFIC_NOW, "now")):
+        assert feedback_from_doc(nlp(text), kind).to_dict() == analyse(text, kind).to_dict()
+    assert nlp.vocab["dignity"].rank == rank
+
+
 # --- values language and its traps ---------------------------------------------------------------------------------
 
 VALUES = [
@@ -160,6 +183,22 @@ def test_inflections_match_through_lemmas():
     for text, phrase in [("She stood up for us.", "stood up for"), ("They are caring people.", "caring"),
                          ("He protected the children.", "protected"), ("We believed in freedoms.", "freedoms")]:
         assert phrase in [t for t, _ in flagged(text)], text
+
+
+@pytest.mark.parametrize("text,phrase,family", [
+    ("The tenants wanted to decide for themselves.", "decide for themselves", "self_direction"),
+    ("She kept her word, even when it cost her.", "kept her word", "benevolence"),
+    ("He only wanted a roof over his head.", "a roof over his head", "security"),
+    ("We did our best with what we had.", "did our best", "achievement"),
+    ("They learned to speak their mind at the residents' meeting.", "speak their mind", "self_direction"),
+])
+def test_phrases_hold_for_every_person_not_only_the_narrator(text, phrase, family):
+    assert (phrase, family) in flagged(text)
+
+
+def test_other_persons_forms_leave_out_phrases_that_are_rarely_a_value():
+    for text in ("She wasn't herself that week.", "The doctor read their history.", "He went his own way home."):
+        assert flagged(text) == [], text
 
 
 def test_a_cue_with_no_family_of_its_own_takes_its_neighbours():

@@ -95,7 +95,9 @@ def analyse(text: str, kind: str | None = None) -> Feedback:
                             notices=(Notice("not_english", message),))
         for _, proc in nlp.pipeline:
             if proc is not tokens:
-                doc = proc(doc)
+                # The coach's own components can skip building Span objects, which analyse does not read.
+                mark = getattr(proc, "mark", None)
+                doc = mark(doc, spans=False) if mark is not None else proc(doc)
         return feedback_from_doc(doc, kind, words, text)
 
 
@@ -127,9 +129,15 @@ def _word_stats(doc: Doc, text: str) -> tuple[int, float]:
     """
     import numpy as np
 
-    from relational.coach.tokens import ALPHA, ASCII, ENGLISH, WORDLIKE, token_arrays
+    from relational.coach.tokens import ALPHA, ASCII, ENGLISH, WORDLIKE, token_arrays, word_totals
 
     arrays = token_arrays(doc)
+    totals = word_totals(arrays)
+    if totals is not None:
+        words, letters, ascii_letters, total, english = totals
+        if letters >= 8 and ascii_letters < letters / 2:
+            return words, 0.0  # mostly letters outside the Latin alphabet (Arabic, Chinese, Cyrillic...)
+        return (words, 1.0) if total == 0 else (words, english / total)
     bits = arrays.bits
     wordlike = (bits & WORDLIKE) > 0
     words = int(np.count_nonzero(wordlike))
@@ -164,15 +172,13 @@ def feedback_from_doc(doc: Doc, kind: str | None = None, word_count: int | None 
         found = [(s.start, s.end, s.label_, s.id_) for s in doc.spans["values"]]
     values = []
     if found:
-        # Character offsets from one array read, not a Token object per span.
-        from spacy.attrs import IDX
-
+        # Character offsets from the token arrays, not a Token object per span.
         from relational.coach.tokens import token_arrays
 
-        idx = doc.to_array(IDX).tolist()
-        length = token_arrays(doc).length.tolist()
+        arrays = token_arrays(doc)
+        idx, length = arrays.idx, arrays.length
         for start, end, family, cue in sorted(found):
-            a, b = idx[start], idx[end - 1] + length[end - 1]
+            a, b = int(idx[start]), int(idx[end - 1] + length[end - 1])
             values.append(ValueMention(a, b, text[a:b], family, cue or text[a:b].lower()))
     values = tuple(values)
     feats = sentence_features(doc, kind)

@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 
+from bisect import bisect_right
+from operator import itemgetter
+
 import numpy as np
 from spacy.attrs import LEMMA, SENT_START
 from spacy.language import Language
@@ -13,14 +16,12 @@ from spacy.tokens import Doc, Span
 
 from relational.coach.lexicon import ANY_FAMILY, CUE_LABELS as CUE_GROUPS, Lexicon, load_lexicon
 from relational.coach.tokens import (
-    PARAGRAPH, PUNCT, SENT_END, SERVICE_HEAD, SPACE, TITLE, TokenTable, token_arrays,
+    CLAUSE_OPENER, COMMA, HYPHEN, LEX_STOP, NAME_HEAD, NAME_JOINER, NUM, PARAGRAPH,
+    PUNCT, SENT_END, SERVICE_HEAD, SPACE, TITLE, UPPER, TokenArrays, TokenTable, token_arrays,
 )
 
 # Families a "*" term (such as "it mattered to me") takes when its sentence names no other value.
 DEFAULT_FAMILY = "benevolence"
-# Tokens after which a capitalised word is still the start of a clause, not a name.
-CLAUSE_OPENERS = frozenset({'"', "“", "‘", "'", ":", ";", "(", "-", "–", "—", "…", "*", "•", "\n"})
-NAME_JOINERS = frozenset({"of", "the", "for", "and", "&", "'s", "on", "upon", "in"})
 # A care verb whose object is itself a value is one span with the object's family ("looking after the environment",
 # "care about nature"); at most one of these words may stand between them.
 CARE_VERBS = frozenset({"look after", "looking after", "care about", "care for", "look out for", "take care of", "protect",
@@ -48,8 +49,12 @@ class CoachTokens:
         arrays = self.table.arrays(doc)
         doc.user_data["coach_tokens"] = arrays
         if len(doc):
-            doc.from_array([LEMMA], arrays.lemma.reshape(-1, 1))
+            doc.from_array([LEMMA], arrays.lemma)
         return doc
+
+
+# SENT_START values for from_array: 1 starts a sentence, -1 (as uint64) does not.
+_NOT_START = np.uint64(0xFFFF_FFFF_FFFF_FFFF)
 
 
 class CoachSentencizer:
@@ -63,22 +68,29 @@ class CoachSentencizer:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
+        return self.mark(doc, spans=True)
+
+    def mark(self, doc: Doc, spans: bool = True) -> Doc:
+        """Find sentence starts; with spans=False they go only in doc.user_data (what analyse reads), not on tokens."""
         n = len(doc)
         if n == 0:
             return doc
         bits = token_arrays(doc).bits
-        ender = (bits & (SENT_END | PARAGRAPH)) > 0
+        enders = np.flatnonzero(bits & (SENT_END | PARAGRAPH))
         # Punctuation and spaces sit between sentences; a word (or a symbol such as an emoji) can start one.
-        between = (bits & (PUNCT | SPACE | SENT_END)) > 0
+        words = np.flatnonzero((bits & (PUNCT | SPACE | SENT_END)) == 0)
         starts = np.zeros(n, dtype=bool)
         starts[0] = True
-        words = np.flatnonzero(~between)
-        if len(words) > 1:
-            enders_before = np.concatenate(([0], np.cumsum(ender)))  # enders among tokens [0, i)
-            prev, cur = words[:-1], words[1:]
-            starts[cur] = (enders_before[cur] - enders_before[prev + 1]) > 0
+        if len(enders) and len(words) > 1:
+            # The first word after each ender starts a sentence (when a word came before the ender).
+            after = np.searchsorted(words, enders)
+            starts[words[after[(after > 0) & (after < len(words))]]] = True
         doc.user_data["coach_sent_starts"] = starts
-        doc.from_array([SENT_START], np.where(starts, 1, -1).astype(np.int64).astype(np.uint64).reshape(-1, 1))
+        if not spans:  # analyse reads the starts from user_data only
+            return doc
+        values = np.full(n, _NOT_START, dtype=np.uint64)
+        values[starts] = 1
+        doc.from_array([SENT_START], values)
         return doc
 
 
@@ -98,14 +110,16 @@ class CueMatcher:
     def __init__(self, nlp: Language):
         self.nlp = nlp
         self.by_attr = {"lemma": PhraseMatcher(nlp.vocab, attr="LEMMA"), "lower": PhraseMatcher(nlp.vocab, attr="LOWER")}
-        self.used = set()
+        self.used: list[str] = []
 
     def add(self, key: str, phrases: list[str], match: str) -> None:
         """Add phrases under one key."""
         if match == "lemma" and not any(isinstance(p, CoachTokens) for _, p in self.nlp.pipeline):
             match = "lower"
         self.by_attr[match].add(key, pattern_docs(self.nlp, phrases))
-        self.used.add(match)
+        if match not in self.used:
+            self.used.append(match)
+            self.used.sort()  # lemma before lower, whatever order the keys came in
 
     def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
         found: list[tuple[int, int, int]] = []
@@ -116,6 +130,14 @@ class CueMatcher:
 
 def _prefer_longest(spans: list[tuple[int, int, int]], rank: dict[int, int] | None = None) -> list[tuple[int, int, int]]:
     """Non-overlapping (key, start, end) matches: longest first, then earliest, then lowest rank (lexicon order)."""
+    by_start = sorted(spans, key=itemgetter(1))
+    end = -1
+    for match in by_start:
+        if match[1] < end:
+            break
+        end = match[2]
+    else:
+        return by_start  # nothing overlaps, so every match is kept
     chosen: list[tuple[int, int, int]] = []
     taken: set[int] = set()
     rank = rank or {}
@@ -123,92 +145,138 @@ def _prefer_longest(spans: list[tuple[int, int, int]], rank: dict[int, int] | No
         if taken.isdisjoint(range(start, end)):
             chosen.append((key, start, end))
             taken.update(range(start, end))
-    chosen.sort(key=lambda m: m[1])
+    chosen.sort(key=itemgetter(1))
     return chosen
+
+
+class DocView:
+    """What the sense checks read about a Doc's tokens: fact bits, sentence starts, lower-case and lemma hashes."""
+
+    __slots__ = ("bits", "starts", "lower", "lemma", "n", "has_starts", "_first_tokens")
+
+    def __init__(self, doc: Doc, arrays: TokenArrays | None = None):
+        arrays = arrays if arrays is not None else token_arrays(doc)
+        self.bits = arrays.bit_list if arrays.bit_list is not None else arrays.bits.tolist()
+        found = doc.user_data.get("coach_sent_starts")
+        self.has_starts = found is not None
+        self.starts = found if found is not None else np.array([bool(t.is_sent_start) for t in doc], dtype=bool)
+        self.lower = arrays.lower
+        self.lemma = arrays.lemma
+        self.n = len(self.bits)
+        self._first_tokens: list[int] | None = None
+
+    def first_tokens(self) -> list[int]:
+        """The first token of each sentence, in order."""
+        if self._first_tokens is None:
+            self._first_tokens = np.flatnonzero(self.starts).tolist()
+        return self._first_tokens
+
+
+def _view(doc: Doc) -> DocView:
+    """The DocView of a Doc, made once and kept in its user_data."""
+    view = doc.user_data.get("coach_view")
+    if view is None or view.n != len(doc):
+        view = DocView(doc)
+        doc.user_data["coach_view"] = view
+    return view
 
 
 class SenseChecker:
     """Decides whether a matched cue is in a service or name sense, from its neighbours."""
 
-    def __init__(self, lexicon: Lexicon):
+    def __init__(self, lexicon: Lexicon, strings=None):
         self.service_heads = lexicon.service_heads
         self.name_heads = lexicon.name_heads
         self.rules = lexicon.sense_rules
+        if strings is not None:
+            self.bind(strings)
+
+    def bind(self, strings) -> None:
+        """Hash the words the checks compare, so tokens are compared by their hashes."""
+        add = strings.add
+        self.head_hashes = {add(head): frozenset(add(c) for c in cues) for head, cues in self.service_heads.items()}
+        self.rule_hashes = {
+            term: tuple((rule, frozenset(add(w) for w in rule.words if not w.startswith("@"))) for rule in rules)
+            for term, rules in self.rules.items()
+        }
 
     @staticmethod
-    def _word_class(token, words: frozenset[str]) -> bool:
-        if token.lower_ in words:
+    def _word_class(view: DocView, i: int, words: frozenset[str], hashes: frozenset[int]) -> bool:
+        if int(view.lower[i]) in hashes:
             return True
-        if "@PUNCT" in words and (token.is_punct or token.is_space):
+        b = view.bits[i]
+        if "@PUNCT" in words and b & (PUNCT | SPACE):
             return True
-        if "@NUM" in words and token.like_num:
+        if "@NUM" in words and b & NUM:
             return True
-        if "@TITLE" in words and token.is_title and not token.is_sent_start:
+        if "@TITLE" in words and b & TITLE and not view.starts[i]:
             return True
-        if "@START" in words and token.is_sent_start:
-            return False
         return False
 
-    def rule_sense(self, doc: Doc, start: int, end: int, term: str) -> str | None:
+    def rule_sense(self, view: DocView, start: int, end: int, term: str) -> str | None:
         """The sense a sense_rules.csv rule gives this cue, or None."""
-        rules = self.rules.get(term)
+        rules = self.rule_hashes.get(term)
         if not rules:
             return None
-        for rule in rules:
+        for rule, hashes in rules:
             if rule.side == "prev":
-                if start == 0 or doc[start].is_sent_start:
+                if start == 0 or view.starts[start]:
                     if "@START" in rule.words:
                         return rule.sense
                     if start == 0:
                         continue
-                if self._word_class(doc[start - 1], rule.words):
+                if self._word_class(view, start - 1, rule.words, hashes):
                     return rule.sense
             else:
-                if end >= len(doc):
+                if end >= view.n:
                     if "@END" in rule.words:
                         return rule.sense
                     continue
-                if self._word_class(doc[end], rule.words):
+                if self._word_class(view, end, rule.words, hashes):
                     return rule.sense
         return None
 
-    def context_sense(self, doc: Doc, start: int, end: int) -> str | None:
+    def context_sense(self, view: DocView, start: int, end: int) -> str | None:
         """'service' when a service head follows ("care package"), 'name' for a proper name ("Hope Street")."""
-        n = len(doc)
+        n = view.n
+        bits = view.bits
+        starts = view.starts
+        first_title = bits[start] & TITLE
         # A service head right after the value word, or after one more modifier ("equality impact assessment").
         for j in range(end, min(end + 2, n)):
-            nxt = doc[j]
-            if nxt.text == "-":
+            b = bits[j]
+            if b & HYPHEN:
                 continue
-            allowed = self.service_heads.get(nxt.lemma_)
-            if allowed is not None and (not allowed or doc[end - 1].lemma_ in allowed or doc[end - 1].lower_ in allowed):
-                if (not nxt.is_title or doc[start].is_title) and (j == end or not allowed):
-                    return "service"
-            if nxt.is_stop or nxt.is_punct or nxt.is_space or nxt.like_num or (nxt.is_title and not doc[start].is_title):
+            if b & SERVICE_HEAD:
+                allowed = self.head_hashes.get(int(view.lemma[j]))
+                if allowed is not None and (not allowed or int(view.lemma[end - 1]) in allowed
+                                            or int(view.lower[end - 1]) in allowed):
+                    if (not b & TITLE or first_title) and (j == end or not allowed):
+                        return "service"
+            if b & (LEX_STOP | PUNCT | SPACE | NUM) or (b & TITLE and not first_title):
                 break
-        first = doc[start]
-        if not first.is_title:
+        if not first_title:
             return None
         # A Title Case run ending in a name head: Hope Street, the Justice Centre, Unity Housing Trust.
         i = end
         while i < n and i < end + 6:
-            tok = doc[i]
-            if tok.text in self.name_heads:
+            b = bits[i]
+            if b & NAME_HEAD:
                 return "name"
-            if not (tok.is_title or tok.is_upper or tok.lower_ in NAME_JOINERS) or tok.is_sent_start:
+            if not b & (TITLE | UPPER | NAME_JOINER) or starts[i]:
                 break
             i += 1
-        if all(doc[j].is_title for j in range(start, end)) and first.text in self.name_heads:
+        if bits[start] & NAME_HEAD and all(bits[j] & TITLE for j in range(start, end)):
             return "name"
         # A capitalised value word inside a sentence is a name (Grace, Faith, Healthy Columbia), unless it
         # follows a quote, colon or bullet, where a new clause may start.
-        if not first.is_sent_start and start > 0:
-            prev = doc[start - 1]
-            if prev.text not in CLAUSE_OPENERS and not prev.is_space and not (prev.is_punct and prev.text not in (",",)):
-                if prev.text == "," and not (start + 1 < n and doc[start + 1].is_title):
+        if not starts[start] and start > 0:
+            prev = bits[start - 1]
+            if not prev & (CLAUSE_OPENER | SPACE) and not (prev & PUNCT and not prev & COMMA):
+                if prev & COMMA and not (start + 1 < n and bits[start + 1] & TITLE):
                     return None
                 return "name"
-            if start + 1 < n and doc[start + 1].is_title and doc[start + 1].text in self.name_heads:
+            if start + 1 < n and bits[start + 1] & TITLE and bits[start + 1] & NAME_HEAD:
                 return "name"
         return None
 
@@ -219,90 +287,126 @@ class ValuesMarker:
     def __init__(self, nlp: Language, name: str = "values_marker", data_dir: str = "", overrides: str = ""):
         self.name = name
         self.lexicon = cached_lexicon(data_dir, overrides)
-        self.senses = SenseChecker(self.lexicon)
+        self.senses = SenseChecker(self.lexicon, nlp.vocab.strings)
         self.matcher = CueMatcher(nlp)
+        self.source = (data_dir, overrides)
         strings = nlp.vocab.strings
         self.entries: dict[int, tuple[str, str]] = {}
         self.rank: dict[int, int] = {}
         self.traps: dict[int, str] = {}
+        # What each matcher key is: 0 a lexicon entry, 1 a window pattern's head, 2 a trap, 3 another component's cue.
+        self.key_kind: dict[int, int] = {}
         groups: dict[tuple[str, str], list[str]] = {}
         for entry in self.lexicon.values:
             key = f"value|{entry.family}|{entry.term}"
             self.entries[strings.add(key)] = (entry.family, entry.term)
+            self.key_kind[strings[key]] = 0
             # Exact-form entries first, then lexicon order, so "stood up for" is cued by "stand up for".
             self.rank[strings[key]] = len(self.rank) + (0 if entry.match == "lower" else 100_000)
             self.matcher.add(key, [entry.term], entry.match)
         # Window patterns ("help" + a person within four words): the head is matched, the window checked per match.
         self.patterns: dict[int, list] = {}
+        self.pattern_hashes: dict[int, tuple[frozenset[int], frozenset[int]]] = {}
         for pattern in self.lexicon.patterns:
             key = f"pattern|{pattern.head}"
             h = strings.add(key)
             if h not in self.patterns:
                 self.patterns[h] = []
                 self.matcher.add(key, [pattern.head], "lemma")
+                self.key_kind[h] = 1
             self.patterns[h].append(pattern)
+            self.pattern_hashes[id(pattern)] = (frozenset(strings.add(w) for w in pattern.unless_prev),
+                                                frozenset(strings.add(w) for w in pattern.words))
         for trap in self.lexicon.traps:
             groups.setdefault((trap.sense, trap.match), []).append(trap.phrase)
         for (sense, match), phrases in groups.items():
             key = f"trap|{sense}|{match}"
             self.traps[strings.add(key)] = sense
+            self.key_kind[strings[key]] = 2
             self.matcher.add(key, phrases, match)
+        self.care_joiners = frozenset(strings.add(w) for w in CARE_OBJECT_JOINERS)
+
+    def share(self, key: str, phrases: list[str], match: str) -> None:
+        """Match another component's cues in the same pass; they go in doc.user_data["coach_shared_matches"]."""
+        self.key_kind[self.matcher.nlp.vocab.strings.add(key)] = 3
+        self.matcher.add(key, phrases, match)
 
     def __call__(self, doc: Doc) -> Doc:
+        return self.mark(doc, spans=True)
+
+    def mark(self, doc: Doc, spans: bool = True) -> Doc:
+        """Mark the values language; with spans=False only doc.user_data is set (what analyse reads)."""
         matches = self.matcher(doc)
-        traps = [(s, e, self.traps[k]) for k, s, e in matches if k in self.traps]
-        entries = [m for m in matches if m[0] in self.entries]
-        if self.patterns:
-            entries += self._window_matches(doc, [m for m in matches if m[0] in self.patterns])
+        kinds = self.key_kind
+        entries = [m for m in matches if kinds[m[0]] == 0]
+        shared = [m for m in matches if kinds[m[0]] == 3]
+        traps: list[tuple[int, int, str]] = []
+        heads: list[tuple[int, int, int]] = []
+        if len(entries) + len(shared) < len(matches):
+            traps = [(m[1], m[2], self.traps[m[0]]) for m in matches if kinds[m[0]] == 2]
+            heads = [m for m in matches if kinds[m[0]] == 1]
+        doc.user_data["coach_shared_matches"] = shared
+        view = _view(doc)
+        if heads:
+            entries += self._window_matches(doc, heads, view)
         candidates = _prefer_longest(entries, self.rank)
-        # For each token, the longest trap over it (index into traps, or -1), so each check is a slice, not a scan.
-        trap_at = np.full(len(doc) + 1, -1, dtype=np.int64)
-        for i in sorted(range(len(traps)), key=lambda i: traps[i][0] - traps[i][1], reverse=True):
-            trap_at[traps[i][0]:traps[i][1]] = i
+        # For each token, the shortest trap over it (index into traps), so each check is a lookup, not a scan.
+        trap_at: dict[int, int] = {}
+        if traps:
+            for i in sorted(range(len(traps)), key=lambda i: traps[i][0] - traps[i][1], reverse=True):
+                for t in range(traps[i][0], traps[i][1]):
+                    trap_at[t] = i
         kept: list[tuple[int, int, str, str]] = []
-        skipped: list[Span] = []
-        bits = token_arrays(doc).bits
-        # Only a capitalised cue or one with a service head just after it can be a name or a service sense.
-        title = ((bits & TITLE) > 0).tolist()
-        head = np.concatenate(((bits & SERVICE_HEAD) > 0, np.zeros(3, dtype=bool)))
+        skipped: list[tuple[int, int, str, str | None]] = []
+        bits = view.bits
+        senses = self.senses
+        rule_terms = senses.rule_hashes
+        service_heads = set(np.flatnonzero(token_arrays(doc).bits & SERVICE_HEAD).tolist()) if candidates else set()
         for key, start, end in candidates:
             family, term = self.entries[key]
             sense = None
-            for i in set(trap_at[start:end].tolist()) - {-1} if traps else ():
-                t_start, t_end, t_sense = traps[i]
-                if not (start <= t_start and t_end <= end and end - start > t_end - t_start):
-                    sense = t_sense
-                    break
-            if sense is None:
-                sense = self.senses.rule_sense(doc, start, end, term)
-            if sense is None and (title[start] or head[end:end + 3].any()):
-                sense = self.senses.context_sense(doc, start, end)
+            if trap_at:
+                get = trap_at.get
+                for i in set([get(t, -1) for t in range(start, end)]) - {-1}:
+                    t_start, t_end, t_sense = traps[i]
+                    if not (start <= t_start and t_end <= end and end - start > t_end - t_start):
+                        sense = t_sense
+                        break
+            if sense is None and term in rule_terms:
+                sense = senses.rule_sense(view, start, end, term)
+            # Only a capitalised cue or one with a service head just after it can be a name or a service sense.
+            if sense is None and (bits[start] & TITLE or (service_heads and (
+                    end in service_heads or end + 1 in service_heads or end + 2 in service_heads))):
+                sense = senses.context_sense(view, start, end)
             if sense is not None:
-                skipped.append(Span(doc, start, end, label=sense, span_id=term))
+                skipped.append((start, end, sense, term))
             else:
                 kept.append((start, end, family, term))
         for t_start, t_end, t_sense in traps:
-            skipped.append(Span(doc, t_start, t_end, label=t_sense))
-        kept = _resolve_any_family(doc, _merge_care_objects(doc, kept))
+            skipped.append((t_start, t_end, t_sense, None))
+        kept = _resolve_any_family(doc, _merge_care_objects(view, kept, self.care_joiners), view)
         doc.user_data["coach_values"] = kept  # (start, end, family, cue) tuples, read without building Spans
-        doc.user_data["coach_not_values"] = [(s.start, s.end) for s in skipped]
-        doc.spans["values"] = [Span(doc, s, e, label=f, span_id=t) for s, e, f, t in kept]
-        doc.spans["not_values"] = skipped
+        doc.user_data["coach_not_values"] = [(s, e) for s, e, _, _ in skipped]
+        if spans:
+            doc.spans["values"] = [Span(doc, s, e, label=f, span_id=t) for s, e, f, t in kept]
+            doc.spans["not_values"] = [Span(doc, s, e, label=sense) if t is None else Span(doc, s, e, label=sense, span_id=t)
+                                       for s, e, sense, t in skipped]
         return doc
 
-
-    def _window_matches(self, doc: Doc, heads: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    def _window_matches(self, doc: Doc, heads: list[tuple[int, int, int]], view: DocView) -> list[tuple[int, int, int]]:
         """Entries for pattern heads whose window holds one of the pattern's words (punctuation ends the window)."""
         found = []
         if not heads:
             return found
-        bits = token_arrays(doc).bits
-        starts = doc.user_data.get("coach_sent_starts")
-        n = len(doc)
+        bits = view.bits
+        starts = view.starts if view.has_starts else None
+        lower = view.lower
+        n = view.n
         strings = doc.vocab.strings
         for key, start, end in heads:
             for pattern in self.patterns[key]:
-                if pattern.unless_prev and start > 0 and doc[start - 1].lower_ in pattern.unless_prev:
+                unless, words = self.pattern_hashes[id(pattern)]
+                if unless and start > 0 and int(lower[start - 1]) in unless:
                     continue
                 if pattern.side == "next":
                     span = range(end, min(end + pattern.window, n))
@@ -312,7 +416,7 @@ class ValuesMarker:
                 for j in span:
                     if bits[j] & (PUNCT | SPACE) or (starts is not None and starts[j] and pattern.side == "next"):
                         break
-                    if doc[j].lower_ in pattern.words:
+                    if int(lower[j]) in words:
                         hit = True
                         break
                     if pattern.side == "prev" and starts is not None and starts[j]:
@@ -328,7 +432,8 @@ class ValuesMarker:
         return found
 
 
-def _merge_care_objects(doc: Doc, kept: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
+def _merge_care_objects(view: DocView, kept: list[tuple[int, int, str, str]],
+                        joiners: frozenset[int]) -> list[tuple[int, int, str, str]]:
     """Join a care verb and the value that is its object into one span with the object's family."""
     if len(kept) < 2:
         return kept
@@ -339,7 +444,7 @@ def _merge_care_objects(doc: Doc, kept: list[tuple[int, int, str, str]]) -> list
         if term in CARE_VERBS and i + 1 < len(kept):
             n_start, n_end, n_family, _ = kept[i + 1]
             gap = n_start - end
-            if n_family not in (family, ANY_FAMILY) and (gap == 0 or (gap == 1 and doc[end].lower_ in CARE_OBJECT_JOINERS)):
+            if n_family not in (family, ANY_FAMILY) and (gap == 0 or (gap == 1 and int(view.lower[end]) in joiners)):
                 merged.append((start, n_end, n_family, term))
                 i += 2
                 continue
@@ -348,22 +453,19 @@ def _merge_care_objects(doc: Doc, kept: list[tuple[int, int, str, str]]) -> list
     return merged
 
 
-def _resolve_any_family(doc: Doc, kept: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
+def _resolve_any_family(doc: Doc, kept: list[tuple[int, int, str, str]], view: DocView) -> list[tuple[int, int, str, str]]:
     """Give each "*" term the family of the nearest named value in its sentence (benevolence if none)."""
     if not any(f == ANY_FAMILY for _, _, f, _ in kept):
         return kept
-    starts = doc.user_data.get("coach_sent_starts")
-    if starts is None:
-        starts = np.array([t.is_sent_start for t in doc], dtype=bool)
-    sentence = np.cumsum(starts)
+    first_tokens = view.first_tokens()
     by_sentence: dict[int, list[tuple[int, str]]] = {}
     for start, _, family, _ in kept:
         if family != ANY_FAMILY:
-            by_sentence.setdefault(int(sentence[start]), []).append((start, family))
+            by_sentence.setdefault(bisect_right(first_tokens, start), []).append((start, family))
     resolved = []
     for start, end, family, term in kept:
         if family == ANY_FAMILY:
-            others = by_sentence.get(int(sentence[start]), [])
+            others = by_sentence.get(bisect_right(first_tokens, start), [])
             family = min(others, key=lambda o: abs(o[0] - start))[1] if others else DEFAULT_FAMILY
         resolved.append((start, end, family, term))
     return resolved
@@ -371,13 +473,18 @@ def _resolve_any_family(doc: Doc, kept: list[tuple[int, int, str, str]]) -> list
 
 # Every cue label as "group:label"; story_moves stores cues as indexes into this tuple.
 CUE_LABELS: tuple[str, ...] = tuple(f"{group}:{label}" for group, labels in CUE_GROUPS.items() for label in labels)
+EMOTION_LABELS = frozenset(i for i, label in enumerate(CUE_LABELS) if label.startswith("emotion:"))
+EMOTION_BITS = sum(1 << i for i in EMOTION_LABELS)
 
 
 class StoryMoves:
     """Finds cues for moves, emotions, abstract claims and asks.
 
-    The cues go in ``doc.user_data["coach_cues"]`` as three arrays (label index into CUE_LABELS, start, end),
-    which is fast; with ``spans=True`` they also go in ``doc.spans["cues"]`` (label "group:label") for displaCy.
+    The cues go in ``doc.user_data["coach_cues"]`` as a pair: per-token bits (bit i for label CUE_LABELS[i]) of the
+    one-word cues, and a list of (label index, start, end) for longer cues, which is fast; with ``spans=True`` they
+    also go in ``doc.spans["cues"]`` (label "group:label") for displaCy. One-word cues are facts about word forms,
+    kept on the coach_tokens table; when the values_marker before it reads the same data, its matcher finds the
+    longer cues in the same pass over the Doc.
     """
 
     def __init__(self, nlp: Language, name: str = "story_moves", data_dir: str = "", overrides: str = "",
@@ -385,7 +492,10 @@ class StoryMoves:
         self.name = name
         self.spans = spans
         self.lexicon = cached_lexicon(data_dir, overrides)
-        self.senses = SenseChecker(self.lexicon)
+        self.senses = SenseChecker(self.lexicon, nlp.vocab.strings)
+        marker = next((p for _, p in nlp.pipeline if isinstance(p, ValuesMarker) and p.source == (data_dir, overrides)),
+                      None)
+        self.marker = marker
         self.matcher = CueMatcher(nlp)
         self.label_index: dict[int, int] = {}
         groups: dict[tuple[str, str, str], list[str]] = {}
@@ -393,47 +503,91 @@ class StoryMoves:
             groups.setdefault((cue.group, cue.label, cue.match), []).append(cue.cue)
         # Single-word action verbs that can open an imperative ask ("Bring a neighbour on Thursday").
         self.actions = frozenset(c.cue for c in self.lexicon.cues if c.group == "ask" and c.label == "action" and " " not in c.cue)
+        # One-word cues become label bits on the token table (a fact about the word form, read for every token at
+        # once); longer cues go to the matcher.
+        tokens = next((p for _, p in nlp.pipeline if isinstance(p, CoachTokens)), None)
+        self.table = tokens.table if tokens is not None else None
+        by_attr: dict[str, dict[int, int]] = {"lemma": {}, "lower": {}}
         for (group, label, match), phrases in groups.items():
             key = f"{group}:{label}|{match}"
+            bit = 1 << CUE_LABELS.index(f"{group}:{label}")
             self.label_index[nlp.vocab.strings.add(key)] = CUE_LABELS.index(f"{group}:{label}")
-            self.matcher.add(key, phrases, match)
-        self.emotion_labels = np.array([label.startswith("emotion:") for label in CUE_LABELS])
+            if self.table is not None:
+                longer = []
+                for phrase, doc in zip(phrases, pattern_docs(nlp, phrases)):
+                    if len(doc) == 1:
+                        word = int(doc[0].lemma) if match == "lemma" else int(doc[0].lower)
+                        by_attr[match][word] = by_attr[match].get(word, 0) | bit
+                    else:
+                        longer.append(phrase)
+                phrases = longer
+            if not phrases:
+                continue
+            if marker is not None:
+                marker.share(key, phrases, match)
+            else:
+                self.matcher.add(key, phrases, match)
+        if self.table is not None:
+            self.table.set_word_cues(by_attr["lemma"], by_attr["lower"])
 
     def __call__(self, doc: Doc) -> Doc:
-        matches = self.matcher(doc)
-        if matches:
-            arr = np.array(matches, dtype=np.uint64)
-            labels = np.fromiter((self.label_index[k] for k in arr[:, 0].tolist()), dtype=np.int64, count=len(arr))
-            starts = arr[:, 1].astype(np.int64)
-            ends = arr[:, 2].astype(np.int64)
-            keep = self._not_names(doc, labels, starts, ends)
-            labels, starts, ends = labels[keep], starts[keep], ends[keep]
+        return self.mark(doc, spans=self.spans)
+
+    def mark(self, doc: Doc, spans: bool = False) -> Doc:
+        """Find the cues; with spans=True also put them in doc.spans["cues"]."""
+        if self.marker is None:
+            matches = self.matcher(doc)
         else:
-            labels = starts = ends = np.zeros(0, dtype=np.int64)
-        doc.user_data["coach_cues"] = (labels, starts, ends)
-        if self.spans:
-            doc.spans["cues"] = [Span(doc, int(s), int(e), label=CUE_LABELS[int(lab)])
-                                 for lab, s, e in zip(labels, starts, ends)]
+            matches = doc.user_data.pop("coach_shared_matches", None)
+            if matches is None:  # the values_marker did not run on this Doc
+                kinds = self.marker.key_kind
+                matches = [m for m in self.marker.matcher(doc) if kinds.get(m[0]) == 3]
+        index = self.label_index
+        longer = [(index[k], s, e) for k, s, e in matches]
+        words = None
+        if self.table is not None and len(doc):
+            words = token_arrays(doc).cues
+            if words is not None:
+                words = words.copy()
+        if words is None:
+            words = np.zeros(len(doc), dtype=np.int64)
+        if len(words):
+            longer, words = self._not_names(doc, longer, words)
+        doc.user_data["coach_cues"] = (words, longer)
+        if spans:
+            found = [(int(lab), t, t + 1) for t in np.flatnonzero(words).tolist() for lab in range(len(CUE_LABELS))
+                     if int(words[t]) >> lab & 1] + longer
+            doc.spans["cues"] = [Span(doc, s, e, label=CUE_LABELS[lab]) for lab, s, e in sorted(found, key=lambda c: c[1])]
         return doc
 
-    def _not_names(self, doc: Doc, labels, starts, ends):
-        """Mask of cues to keep: emotion words inside a service or name sense ("Hope Street", "power cut") are dropped."""
-        keep = np.ones(len(labels), dtype=bool)
-        emotion = self.emotion_labels[labels]
-        if not emotion.any():
-            return keep
-        blocked = np.zeros(len(doc) + 1, dtype=bool)
+    def _not_names(self, doc: Doc, cues: list[tuple[int, int, int]], words: np.ndarray):
+        """The cues to keep: emotion words inside a service or name sense ("Hope Street", "power cut") are dropped.
+
+        Args:
+            doc: the Doc.
+            cues: cues of more than one word, as (label, start, end).
+            words: label bits of the one-word cues of each token (changed in place).
+
+        Returns:
+            The longer cues kept, and the one-word cue bits with the dropped emotions cleared.
+        """
+        emotion_words = np.flatnonzero(words & EMOTION_BITS).tolist()
+        if not emotion_words and not any(c[0] in EMOTION_LABELS for c in cues):
+            return cues, words
         ranges = doc.user_data.get("coach_not_values")
         if ranges is None:
             ranges = [(span.start, span.end) for span in doc.spans.get("not_values", [])]
-        for start, end in ranges:
-            blocked[start:end] = True
-        title = (token_arrays(doc).bits & TITLE) > 0
-        for j in np.flatnonzero(emotion).tolist():
-            s, e = int(starts[j]), int(ends[j])
-            if blocked[s:e].any() or (title[s] and self.senses.context_sense(doc, s, e) is not None):
-                keep[j] = False
-        return keep
+        view = _view(doc)
+        bits = view.bits
+        blocked = {t for start, end in ranges for t in range(start, end)}
+        for t in emotion_words:
+            if t in blocked or (bits[t] & TITLE and self.senses.context_sense(view, t, t + 1) is not None):
+                words[t] &= ~EMOTION_BITS
+        def named(s: int, e: int) -> bool:
+            return (any(t in blocked for t in range(s, e))
+                    or bool(bits[s] & TITLE and self.senses.context_sense(view, s, e) is not None))
+
+        return [c for c in cues if c[0] not in EMOTION_LABELS or not named(c[1], c[2])], words
 
 
 @Language.factory("coach_tokens", default_config={"data_dir": "", "overrides": ""})

@@ -1,21 +1,26 @@
-"""Sentence-level features of a processed Doc (moves, emotions, abstract claims, asks, voice), computed with numpy."""
+"""Sentence-level features of a processed Doc (moves, emotions, abstract claims, asks, voice).
+
+Per-token facts are combined with a few numpy operations over the whole Doc; per-sentence and per-cue work is plain
+Python, since a draft has a few dozen sentences and numpy has a high fixed cost on such small arrays.
+"""
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 import numpy as np
-from spacy.attrs import IDX, SPACY
+from spacy.attrs import SPACY
 from spacy.tokens import Doc
 
 from relational.coach.components import CUE_LABELS
 from relational.coach.results import EMOTIONS, SentenceFeedback
 from relational.coach.tokens import (
-    ACTION, APOSTROPHE, CLAIM_OPENER, CLAIM_VERB, COMMIT_SKIP, CONDITION, DIGIT, FIRST, NEGATION, NUM, OPENER, PAST, PERFECT, PLURAL, PUNCT,
-    QUOTE, SECOND, SPACE, STOP, TITLE, token_arrays,
+    ACTION, CLAIM_OPENER, CLAIM_VERB, COMMIT_SKIP, CONDITION, FACT_ANCHOR, FACT_APOSTROPHE, FACT_PAST, FACT_QUOTE,
+    FACT_SECOND, FACT_TITLE, FIRST, LEAD_SKIP, NEGATION, NUM, PERFECT, PLURAL, PUNCT, SECOND, SPACE, STOP, token_arrays,
 )
 
-# Column of each cue label ("move:choice", "emotion:hope"...) in the sentence-by-label matrix.
+# Bit of each cue label ("move:choice", "emotion:hope"...) in a sentence's int of label bits.
 L = {label: i for i, label in enumerate(CUE_LABELS)}
 MOVE_COLUMNS = [L["move:challenge"], L["move:choice"], L["move:outcome"]]
 MOVE_NAMES = ("challenge", "choice", "outcome")
@@ -31,8 +36,30 @@ def _all_subsets(names: tuple[str, ...]) -> list[tuple[str, ...]]:
 
 MOVE_SETS = _all_subsets(MOVE_NAMES)
 EMOTION_SETS = _all_subsets(EMOTION_NAMES)
-MOVE_WEIGHTS = 1 << np.arange(len(MOVE_NAMES))
-EMOTION_WEIGHTS = 1 << np.arange(len(EMOTION_NAMES))
+# Cue labels as bits of one int per sentence: moves are bits 0-2 and emotions bits 3-12 (in EMOTIONS order).
+if MOVE_COLUMNS != [0, 1, 2] or EMOTION_COLUMNS != list(range(3, 3 + len(EMOTIONS))):
+    raise ImportError("features.py expects the move labels first, then the emotions, in CUE_LABELS.")
+B = {label: 1 << i for label, i in L.items()}
+# Label bits read in the per-sentence loops (module constants: no dict lookup per sentence).
+B_FRAME = B["claim:frame"]
+B_ACTION_CUE = B["ask:action"]
+B_BELIEF = B["claim:belief"]
+B_RHETORICAL = B["ask:rhetorical"]
+B_ASK_CUE = B["ask:ask"]
+B_COMMIT_CUE = B["ask:commit"]
+B_ANCHOR_CUE = B["claim:anchor"]
+B_URGENCY = B["emotion:urgency"]
+B_HOPE = B["emotion:hope"]
+B_WHEN = B["ask:when"]
+B_WHERE = B["ask:where"]
+CHALLENGE_MASK = sum(1 << EMOTION_COLUMNS[i] for i in CHALLENGE_EMOTIONS)
+EMOTION_SHIFT, EMOTION_MASK = EMOTION_COLUMNS[0], (1 << len(EMOTIONS)) - 1
+VAGUE_LABEL, ACTION_LABEL, COMMIT_LABEL = L["ask:vague"], L["ask:action"], L["ask:commit"]
+# Per-token facts or-ed over a sentence (one bit each), kept above the cue label bits.
+T_ANCHOR, T_QUOTE, T_SECOND, T_PAST = FACT_ANCHOR, FACT_QUOTE, FACT_SECOND, FACT_PAST
+LABEL_COUNT = len(CUE_LABELS)
+FACT_SHIFT = 32
+LABEL_MASK = (1 << FACT_SHIFT) - 1
 
 
 @dataclass(frozen=True)
@@ -59,15 +86,6 @@ class DocFeatures:
     values: int = 0
 
 
-def _sentence_of(positions: np.ndarray, s_start: np.ndarray, s_end: np.ndarray) -> np.ndarray:
-    """The sentence index of each token position (-1 for tokens between sentences)."""
-    if len(positions) == 0:
-        return np.zeros(0, dtype=np.int64)
-    si = np.searchsorted(s_start, positions, "right") - 1
-    safe = np.maximum(si, 0)
-    return np.where((si >= 0) & (positions < s_end[safe]), si, -1)
-
-
 def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
     """Moves, emotions, abstract claims and the call to action of a Doc processed by the coach's pipeline.
 
@@ -83,133 +101,215 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
     if n == 0:
         return DocFeatures([], None)
     tokens = token_arrays(doc)
-    bits = tokens.bits
-    is_space = (bits & SPACE) > 0
-    is_punct = (bits & PUNCT) > 0
+    b = tokens.bits
+    bits = tokens.bit_list if tokens.bit_list is not None else b.tolist()
 
     # Sentences: the sentencizer's starts, trimmed of spaces, dropping those with no word.
     starts_mask = doc.user_data.get("coach_sent_starts")
     if starts_mask is None:
         starts_mask = np.array([t.is_sent_start for t in doc], dtype=bool)
-    raw_start = np.flatnonzero(starts_mask)
-    if len(raw_start) == 0 or raw_start[0] != 0:
-        raw_start = np.concatenate(([0], raw_start))
-    raw_end = np.append(raw_start[1:], n)
-    solid = np.flatnonzero(~is_space)
-    if len(solid) == 0:
-        return DocFeatures([], None)
-    word_sum = np.concatenate(([0], np.cumsum(~(is_space | is_punct))))
-    first = solid[np.minimum(np.searchsorted(solid, raw_start), len(solid) - 1)]
-    last = solid[np.maximum(np.searchsorted(solid, raw_end) - 1, 0)]
-    keep = (word_sum[raw_end] - word_sum[raw_start] > 0) & (first < raw_end)
-    s_start, s_end = first[keep], last[keep] + 1
+    raw = np.flatnonzero(starts_mask).tolist()
+    if not raw or raw[0] != 0:
+        raw.insert(0, 0)
+    raw.append(n)
+    s_start: list[int] = []
+    s_end: list[int] = []
+    for a, z in zip(raw, raw[1:]):
+        w = a
+        while w < z and bits[w] & (SPACE | PUNCT):
+            w += 1
+        if w == z:
+            continue  # no word
+        first = a
+        while bits[first] & SPACE:
+            first += 1
+        last = z - 1
+        while bits[last] & SPACE:
+            last -= 1
+        s_start.append(first)
+        s_end.append(last + 1)
     n_sent = len(s_start)
     if n_sent == 0:
         return DocFeatures([], None)
 
-    # Cues as a sentence-by-label matrix.
-    labels, c_start, c_end = doc.user_data.get("coach_cues", (np.zeros(0, np.int64),) * 3)
-    c_sent = _sentence_of(c_start, s_start, s_end)
-    ok = c_sent >= 0
-    order = np.argsort(c_sent[ok], kind="stable")
-    labels, c_start, c_end, c_sent = labels[ok][order], c_start[ok][order], c_end[ok][order], c_sent[ok][order]
-    matrix = np.zeros((n_sent, len(CUE_LABELS)), dtype=bool)
-    matrix[c_sent, labels] = True
-    anchor_cues = np.bincount(c_sent[labels == L["claim:anchor"]], minlength=n_sent)
-
+    # Cues: label bits of one-word cues per token, and longer cues (label, start, end) counted at their first token.
+    words, longer = doc.user_data.get("coach_cues", (None, ()))
+    if words is None:
+        words = np.zeros(n, dtype=np.int64)
+    cue_bits = words
+    if longer:
+        cue_bits = words.copy()
+        for label, start, _ in longer:
+            cue_bits[start] |= 1 << label
     value_spans = doc.user_data.get("coach_values")
     if value_spans is None:  # a Doc whose values were set by hand
         value_spans = [(s.start, s.end, s.label_, s.id_) for s in doc.spans.get("values", [])]
-    v_start = np.fromiter((v[0] for v in value_spans), dtype=np.int64, count=len(value_spans))
-    v_end = np.fromiter((v[1] for v in value_spans), dtype=np.int64, count=len(value_spans))
 
-    # Per-token facts, summed per sentence with one cumulative sum:
-    # 0 lived-moment anchors: digits (a date, an age, a bus number; not "one person"), names (Title Case inside a
-    #   sentence), quotation marks; 1 quotation marks; 2 "you"; 3 verbs in the simple past ("have" + participle is
-    #   a present perfect, which claims more than it tells).
-    prev_bits = np.concatenate(([PUNCT], bits[:-1]))
-    is_quote = (bits & QUOTE) > 0
-    # A straight or curly apostrophe stuck to the word before it is a plural possessive ("the residents' meeting")
-    # or a closing quote; only one that opens (after a space) marks a quotation.
-    apostrophe = np.flatnonzero(is_quote & ((bits & APOSTROPHE) > 0))
-    if len(apostrophe):
-        attached = doc.to_array(SPACY)[np.maximum(apostrophe - 1, 0)] == 0
-        is_quote[apostrophe[attached & (apostrophe > 0)]] = False
-    mid_title = ((bits & TITLE) > 0) & ~starts_mask & ((prev_bits & (PUNCT | SPACE)) == 0) & ((bits & FIRST) == 0)
-    columns = np.zeros((n + 1, 4), dtype=np.int64)
-    columns[1:, 0] = ((bits & DIGIT) > 0) | mid_title | is_quote
-    for s, e in zip(v_start.tolist(), v_end.tolist()):
-        columns[s + 1:e + 1, 0] = 0  # a capitalised value word is not a lived detail
-    columns[1:, 1] = is_quote
-    columns[1:, 2] = (bits & SECOND) > 0
-    columns[1:, 3] = ((bits & PAST) > 0) & ((prev_bits & PERFECT) == 0)
-    sums = np.cumsum(columns, axis=0)
-    per_sentence = sums[s_end] - sums[s_start]
-    anchors = per_sentence[:, 0] + anchor_cues
-    quotes, second, past = per_sentence[:, 1], per_sentence[:, 2] > 0, per_sentence[:, 3] > 0
-    v_sent = _sentence_of(v_start, s_start, s_end)
-    values = np.bincount(v_sent[v_sent >= 0], minlength=n_sent)
+    # Per-token facts, or-ed per sentence:
+    # anchor = lived-moment anchors: digits (a date, an age, a bus number; not "one person"), names (Title Case inside
+    #   a sentence), quotation marks; quote = quotation marks; second = "you"; past = verbs in the simple past ("have"
+    #   + participle is a present perfect, which claims more than it tells).
+    facts = tokens.facts
+    code = facts & (FACT_ANCHOR | FACT_QUOTE | FACT_SECOND)
+    # A Title Case word that opens a sentence is not a name, so only those inside one are looked at.
+    context = np.flatnonzero(facts & (FACT_PAST | FACT_APOSTROPHE) | ((facts & FACT_TITLE) & ~(starts_mask * FACT_TITLE)))
+    spaces = None
+    for t, x in zip(context.tolist(), facts[context].tolist()):
+        before = bits[t - 1] if t else PUNCT
+        if x & FACT_TITLE and not before & (PUNCT | SPACE) and not starts_mask[t]:
+            code[t] |= T_ANCHOR  # a name inside a sentence
+        if x & FACT_PAST and not before & PERFECT:
+            code[t] |= T_PAST
+        # A straight or curly apostrophe stuck to the word before it is a plural possessive ("the residents'
+        # meeting") or a closing quote; only one that opens (after a space) marks a quotation.
+        if x & FACT_APOSTROPHE and t:
+            if spaces is None:
+                spaces = doc.to_array(SPACY)
+            if spaces[t - 1] == 0:
+                code[t] &= ~(T_QUOTE | T_ANCHOR)
+    if value_spans:
+        anchored = set(np.flatnonzero(code & T_ANCHOR).tolist())
+        if anchored:
+            for v in value_spans:
+                for t in range(v[0], v[1]):
+                    if t in anchored:
+                        code[t] &= ~T_ANCHOR  # a capitalised value word is not a lived detail
+    code = (code << FACT_SHIFT) | cue_bits
+    bounds = np.empty(2 * n_sent, dtype=np.int64)
+    bounds[0::2] = s_start
+    bounds[1::2] = s_end
+    per_sentence = np.bitwise_or.reduceat(np.append(code, 0), bounds)[0::2].tolist()
+    labels_of = [x & LABEL_MASK for x in per_sentence]
+    per_sentence = [x >> FACT_SHIFT for x in per_sentence]
 
-    # A sentence that opens with a value word and a claim verb ("Fairness matters") is a claim frame too.
-    frame = matrix[:, L["claim:frame"]].copy()
-    if len(v_start):
-        home = s_start[np.maximum(v_sent, 0)]
-        opens = (v_start == home) | ((v_start == home + 1) & ((bits[np.maximum(v_start - 1, 0)] & CLAIM_OPENER) > 0))
-        verb_next = (v_end < s_end[np.maximum(v_sent, 0)]) & ((bits[np.minimum(v_end, n - 1)] & CLAIM_VERB) > 0)
-        frame[v_sent[(v_sent >= 0) & opens & verb_next]] = True
+    def sent_of(t: int) -> int:
+        i = bisect_right(s_start, t) - 1
+        return i if i >= 0 and t < s_end[i] else -1
+
+    values = [0] * n_sent
+    frame = [bool(m & B_FRAME) for m in labels_of]
+    for v_start, v_end, _, _ in value_spans:
+        si = sent_of(v_start)
+        if si < 0:
+            continue
+        values[si] += 1
+        # A sentence that opens with a value word and a claim verb ("Fairness matters") is a claim frame too.
+        home = s_start[si]
+        opens = v_start == home or (v_start == home + 1 and bits[v_start - 1] & CLAIM_OPENER)
+        if opens and v_end < s_end[si] and bits[min(v_end, n - 1)] & CLAIM_VERB:
+            frame[si] = True
 
     # Imperative asks: the first token that is not an opener ("so", "please", "tonight") or punctuation, within
     # the first five, is an action verb followed by more of the sentence ("So, bring one neighbour").
-    skip = ((bits & (OPENER | PUNCT | SPACE)) > 0) & ((bits & ACTION) == 0)
-    lead = np.flatnonzero(~skip)
-    at = lead[np.minimum(np.searchsorted(lead, s_start), len(lead) - 1)] if len(lead) else s_start
-    imperative = ((at < np.minimum(s_start + 5, s_end)) & ((bits[np.minimum(at, n - 1)] & ACTION) > 0)
-                  & (at + 1 < s_end) & ~((at + 2 >= s_end) & ((bits[np.minimum(at + 1, n - 1)] & PUNCT) > 0)))
-    rhetorical = matrix[:, L["ask:rhetorical"]]
-    # Near the end of a draft, a sentence to "you" with an action in it is an ask ("You can sign up at the door").
-    # A belief frame ("We believe health shouldn't depend on your postcode") speaks of a generic "you", not to you.
-    to_you = ((np.arange(n_sent) >= n_sent - 2) & second & matrix[:, L["ask:action"]]
-              & ~matrix[:, L["claim:belief"]] & ~matrix[:, L["claim:frame"]])
-    ask = (quotes == 0) & ~rhetorical & (matrix[:, L["ask:ask"]] | imperative | to_you)
+    last_lead = n - 1
+    while last_lead >= 0 and bits[last_lead] & LEAD_SKIP:
+        last_lead -= 1
+    imperative = [False] * n_sent
+    ask = [False] * n_sent
+    quotes = [False] * n_sent
+    for i in range(n_sent):
+        a, z = s_start[i], s_end[i]
+        limit = a + 5 if a + 5 < z else z
+        at = a
+        while at < limit and bits[at] & LEAD_SKIP:
+            at += 1
+        if at >= limit and last_lead < a:  # no lead token from here on: the last one before stands in
+            at = last_lead if last_lead >= 0 else a
+        imperative[i] = imp = bool(at < limit and bits[at] & ACTION and at + 1 < z
+                                   and not (at + 2 >= z and bits[at + 1] & PUNCT))
+        m, f = labels_of[i], per_sentence[i]
+        quotes[i] = quoted = bool(f & T_QUOTE)
+        # Near the end of a draft, a sentence to "you" with an action in it is an ask ("You can sign up at the
+        # door"). A belief frame ("We believe health shouldn't depend on your postcode") speaks of a generic "you".
+        to_you = (i >= n_sent - 2 and f & T_SECOND and m & B_ACTION_CUE
+                  and not m & (B_BELIEF | B_FRAME))
+        ask[i] = not quoted and not m & B_RHETORICAL and bool(m & B_ASK_CUE or imp or to_you)
     # With no ask of others, a first-person pledge ("I will phone three residents by Friday") is the story of now's
     # call to action: the commitment the speaker makes in front of the room.
-    commit_action = np.zeros(n_sent, dtype=bool)
-    if kind not in ("self", "us") and not ask.any() and matrix[:, L["ask:commit"]].any():
-        commit, commit_action = _commitments(bits, labels, c_start, c_end, c_sent, s_start, s_end, n_sent)
-        ask = commit & (quotes == 0) & ~rhetorical
-    # A sentence told in the simple past ("She was kind to me") is a moment; present-tense value talk with no
-    # anchor ("Our team works hard") is a claim even without a frame; a belief frame ("I believe", "everyone
-    # deserves") is a claim even without a value word.
-    belief = matrix[:, L["claim:belief"]]
-    abstract = ((values > 0) & (frame | belief | ~past) | belief) & (anchors == 0) & ~ask
+    commit_action = [False] * n_sent
+    if kind not in ("self", "us") and not any(ask) and any(m & B_COMMIT_CUE for m in labels_of):
+        commit, commit_action = _commitments(bits, _cues_by_sentence(words, longer, s_start, s_end, sent_of), s_start,
+                                             s_end, n_sent)
+        ask = [commit[i] and not quotes[i] and not labels_of[i] & B_RHETORICAL for i in range(n_sent)]
 
-    idx = doc.to_array(IDX).astype(np.int64)
+    idx = tokens.idx if tokens.idx is not None else doc.to_array("IDX").astype(np.int64)
     start_chars = idx[s_start].tolist()
-    end_chars = (idx[s_end - 1] + tokens.length[s_end - 1]).tolist()
-    moves = matrix[:, MOVE_COLUMNS].copy()
-    emotions = matrix[:, EMOTION_COLUMNS]
-    # A feeling that blocks action (inertia, apathy, fear, isolation, self-doubt), or anger, marks a difficulty:
-    # a challenge.
-    moves[:, 0] |= emotions[:, CHALLENGE_EMOTIONS].any(axis=1)
-    if kind == "now":
-        # A story of now runs challenge, hope, choice (Ganz): urgency names the challenge, hope is the outcome we
-        # can reach, and the ask is the listeners' choice.
-        moves[:, 0] |= emotions[:, EMOTION_NAMES.index("urgency")]
-        moves[:, 1] |= ask
-        moves[:, 2] |= emotions[:, EMOTION_NAMES.index("hope")]
-    move_codes = (moves @ MOVE_WEIGHTS).tolist()
-    emotion_codes = (matrix[:, EMOTION_COLUMNS] @ EMOTION_WEIGHTS).tolist()
-    sentences = [
-        SentenceFeedback(a, b, MOVE_SETS[m], c, EMOTION_SETS[e])
-        for a, b, m, c, e in zip(start_chars, end_chars, move_codes, abstract.tolist(), emotion_codes)
-    ]
-    cta = _call_to_action(start_chars, end_chars, ask, imperative | commit_action, matrix, labels, c_start, c_end, c_sent,
-                          s_start, s_end, (bits & NUM) > 0)
-    counts = [int(np.count_nonzero(bits & flag)) for flag in (FIRST, PLURAL, SECOND)]
+    last = np.array(s_end) - 1
+    end_chars = (idx[last] + tokens.length[last]).tolist()
+    now = kind == "now"
+    sentences = []
+    for i in range(n_sent):
+        m, f = labels_of[i], per_sentence[i]
+        # A sentence told in the simple past ("She was kind to me") is a moment; present-tense value talk with no
+        # anchor ("Our team works hard") is a claim even without a frame; a belief frame ("I believe", "everyone
+        # deserves") is a claim even without a value word.
+        belief = bool(m & B_BELIEF)
+        anchored = bool(f & T_ANCHOR or m & B_ANCHOR_CUE)
+        abstract = ((values[i] > 0 and (frame[i] or belief or not f & T_PAST)) or belief) and not anchored and not ask[i]
+        moves = m & 7
+        # A feeling that blocks action (inertia, apathy, fear, isolation, self-doubt), or anger, marks a difficulty:
+        # a challenge.
+        if m & CHALLENGE_MASK:
+            moves |= 1
+        if now:
+            # A story of now runs challenge, hope, choice (Ganz): urgency names the challenge, hope is the outcome
+            # we can reach, and the ask is the listeners' choice.
+            if m & B_URGENCY:
+                moves |= 1
+            if ask[i]:
+                moves |= 2
+            if m & B_HOPE:
+                moves |= 4
+        sentences.append(SentenceFeedback(start_chars[i], end_chars[i], MOVE_SETS[moves], abstract,
+                                          EMOTION_SETS[m >> EMOTION_SHIFT & EMOTION_MASK]))
+    cta = None
+    if any(ask):
+        cta = _call_to_action(start_chars, end_chars, ask, [x or y for x, y in zip(imperative, commit_action)], labels_of,
+                              _ask_cues(words, longer, s_start, s_end, ask), s_start, s_end, bits)
+    counts = [int(np.count_nonzero(b & flag)) for flag in (FIRST, PLURAL, SECOND)]
     return DocFeatures(sentences, cta, counts[0], counts[1], counts[2], len(value_spans))
 
 
-def _commitments(bits, labels, c_start, c_end, c_sent, s_start, s_end, n_sent) -> tuple[np.ndarray, np.ndarray]:
+def _cues_by_sentence(words, longer, s_start, s_end, sent_of, only=None) -> dict[int, list[tuple[int, int, int]]]:
+    """The cues (label, start, end) of each sentence (or of the sentences in `only`), one-word cues included."""
+    found: dict[int, list[tuple[int, int, int]]] = {}
+    for i in (only if only is not None else range(len(s_start))):
+        a, z = s_start[i], s_end[i]
+        part = words[a:z]
+        for t in np.flatnonzero(part).tolist():
+            x = int(part[t])
+            found.setdefault(i, []).extend((label, a + t, a + t + 1) for label in range(LABEL_COUNT) if x >> label & 1)
+    wanted = None if only is None else set(only)
+    for cue in longer:
+        i = sent_of(cue[1])
+        if i >= 0 and (wanted is None or i in wanted):
+            found.setdefault(i, []).append(cue)
+    return found
+
+
+def _ask_cues(words, longer, s_start, s_end, ask) -> dict[int, list[tuple[int, int, int]]]:
+    """The action and vague cues (label, start, end) of each asking sentence: all _call_to_action reads."""
+    at = np.flatnonzero(words & ((1 << ACTION_LABEL) | (1 << VAGUE_LABEL)))
+    positions, marks = at.tolist(), words[at].tolist()
+    asking = sorted((c for c in longer if c[0] == ACTION_LABEL or c[0] == VAGUE_LABEL), key=lambda c: c[1])
+    asking_starts = [c[1] for c in asking]
+    found: dict[int, list[tuple[int, int, int]]] = {}
+    for i in range(len(s_start)):
+        if not ask[i]:
+            continue
+        a, z = s_start[i], s_end[i]
+        cues = found[i] = []
+        for k in range(bisect_left(positions, a), bisect_left(positions, z)):
+            t, x = positions[k], marks[k]
+            if x >> ACTION_LABEL & 1:
+                cues.append((ACTION_LABEL, t, t + 1))
+            if x >> VAGUE_LABEL & 1:
+                cues.append((VAGUE_LABEL, t, t + 1))
+        cues.extend(asking[bisect_left(asking_starts, a):bisect_left(asking_starts, z)])
+    return found
+
+
+def _commitments(bits, by_sentence, s_start, s_end, n_sent) -> tuple[list[bool], list[bool]]:
     """Sentences with a first-person pledge ("I will ...", "we're going to ..."), and those whose verb is concrete.
 
     The verb is the first word after the pledge frame that is not an adverb such as "also" or "personally"; a
@@ -217,45 +317,51 @@ def _commitments(bits, labels, c_start, c_end, c_sent, s_start, s_end, n_sent) -
     ("If we wait, we will lose the library": a consequence). The verb is concrete when it is
     an action cue or a content word ("phone", "mentor"), and not the start of a vague phrase ("help out").
     """
-    commit = np.zeros(n_sent, dtype=bool)
-    concrete = np.zeros(n_sent, dtype=bool)
-    vague = np.zeros(len(bits) + 1, dtype=bool)
-    for s, e in zip(c_start[labels == L["ask:vague"]].tolist(), c_end[labels == L["ask:vague"]].tolist()):
-        vague[s:e] = True
-    chosen = labels == L["ask:commit"]
-    for start, end, si in zip(c_start[chosen].tolist(), c_end[chosen].tolist(), c_sent[chosen].tolist()):
-        if (bits[int(s_start[si]):start] & CONDITION).any():
-            continue
-        stop = min(end + 5, int(s_end[si]))
-        j = end
-        while j < stop and bits[j] & COMMIT_SKIP and not bits[j] & ACTION:
-            j += 1
-        if j >= stop or bits[j] & (NEGATION | PUNCT | SPACE):
-            continue
-        commit[si] = True
-        if not vague[j] and (bits[j] & ACTION or not bits[j] & STOP):
-            concrete[si] = True
+    commit = [False] * n_sent
+    concrete = [False] * n_sent
+    vague: set[int] = set()
+    for cues in by_sentence.values():
+        for label, s, e in cues:
+            if label == VAGUE_LABEL:
+                vague.update(range(s, e))
+    for si, cues in by_sentence.items():
+        for label, start, end in cues:
+            if label != COMMIT_LABEL:
+                continue
+            if any(bits[t] & CONDITION for t in range(s_start[si], start)):
+                continue
+            stop = min(end + 5, s_end[si])
+            j = end
+            while j < stop and bits[j] & COMMIT_SKIP and not bits[j] & ACTION:
+                j += 1
+            if j >= stop or bits[j] & (NEGATION | PUNCT | SPACE):
+                continue
+            commit[si] = True
+            if j not in vague and (bits[j] & ACTION or not bits[j] & STOP):
+                concrete[si] = True
     return commit, concrete
 
 
-def _call_to_action(start_chars, end_chars, ask, imperative, matrix, labels, c_start, c_end, c_sent, s_start, s_end, like_num) -> AskInfo | None:
+def _call_to_action(start_chars, end_chars, ask, imperative, labels_of, by_sentence, s_start, s_end, bits) -> AskInfo | None:
     """The draft's ask: the most specific asking sentence (the last one on a tie), with the next sentence's details."""
     best: AskInfo | None = None
     n_sent = len(start_chars)
-    for i in np.flatnonzero(ask).tolist():
-        lo, hi = np.searchsorted(c_sent, [i, i + 1])
-        labs, starts, ends = labels[lo:hi], c_start[lo:hi], c_end[lo:hi]
-        is_vague = labs == L["ask:vague"]
-        vague = list(zip(starts[is_vague].tolist(), ends[is_vague].tolist()))
-        action_starts = starts[labs == L["ask:action"]].tolist()
+    when, where = B_WHEN, B_WHERE
+    for i in range(n_sent):
+        if not ask[i]:
+            continue
+        cues = by_sentence.get(i, ())
+        vague = [(s, e) for label, s, e in cues if label == VAGUE_LABEL]
+        action_starts = [s for label, s, _ in cues if label == ACTION_LABEL]
+        a = s_start[i]
         has_action = any(not any(vs <= s < ve for vs, ve in vague) for s in action_starts) or (
-            bool(imperative[i]) and not any(vs <= int(s_start[i]) + 2 and ve > int(s_start[i]) for vs, ve in vague))
-        has_when = bool(matrix[i, L["ask:when"]])
-        has_where = bool(matrix[i, L["ask:where"]])
-        number = bool(like_num[s_start[i]:s_end[i]].any())
+            bool(imperative[i]) and not any(vs <= a + 2 and ve > a for vs, ve in vague))
+        has_when = bool(labels_of[i] & when)
+        has_where = bool(labels_of[i] & where)
+        number = any(bits[t] & NUM for t in range(a, s_end[i]))
         end_char = end_chars[i]
         if i + 1 < n_sent and not ask[i + 1] and not (has_when and has_where):
-            nxt_when, nxt_where = bool(matrix[i + 1, L["ask:when"]]), bool(matrix[i + 1, L["ask:where"]])
+            nxt_when, nxt_where = bool(labels_of[i + 1] & when), bool(labels_of[i + 1] & where)
             if nxt_when or nxt_where:
                 has_when, has_where = has_when or nxt_when, has_where or nxt_where
                 end_char = end_chars[i + 1]
