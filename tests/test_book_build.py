@@ -133,9 +133,12 @@ def test_page_has_example_exercise_and_sources(page, built_html):
     assert doc.select('a[href*="bibliography.html#id"]'), "cites no source"
 
 
-def test_whole_course_takes_about_eight_hours(built_html):
+def test_a_learners_route_takes_about_eight_hours(built_html):
+    """The learner's pages (not the facilitators' guides or the reference pages) add up to about 8 hours."""
     minutes = 0
     for page in toc_files():
+        if page.startswith("book/facilitators/") or page in ("book/glossary", "book/bibliography"):
+            continue
         text = soup(built_html / f"{page}.html").get_text(" ", strip=True)
         minutes += int(re.search(r"Time: about (\d+) minutes", text).group(1))
-    assert 420 <= minutes <= 600, f"the pages add up to {minutes} minutes"
+    assert 420 <= minutes <= 540, f"the learner's pages add up to {minutes} minutes"
