@@ -20,6 +20,14 @@ FAMILIES = {
 KINDS = {"self", "us", "now"}
 MOVES = {"challenge", "choice", "outcome"}
 KEYS = ["id", "kind", "split", "text", "values", "traps", "sentences", "call_to_action", "notes"]
+SPLITS = {"dev", "heldout", "fresh"}
+# The dev/heldout assignment of the original 85 drafts (README.md, "Splits"); adding the fresh split must
+# never change it.
+HELDOUT_IDS = {
+    "self-002", "self-004", "self-007", "self-012", "self-017", "self-018", "self-021", "self-023", "self-025",
+    "us-001", "us-002", "us-007", "us-011", "us-012", "us-017", "us-020", "us-022", "us-023", "us-028",
+    "now-003", "now-008", "now-012", "now-015", "now-016", "now-017", "now-022", "now-025", "now-027",
+}
 
 
 def _load_module(name: str, path: Path):
@@ -41,14 +49,59 @@ def convert():
 
 
 def test_enough_drafts_of_every_kind_in_both_splits(drafts):
-    """At least 60 drafts, all three kinds, each kind in dev and heldout, about a third held out."""
-    assert len(drafts) >= 60
-    by = Counter((d["kind"], d["split"]) for d in drafts)
+    """At least 60 dev+heldout drafts, all three kinds, each kind in dev and heldout, about a third held out."""
+    original = [d for d in drafts if d["split"] != "fresh"]
+    assert len(original) >= 60
+    by = Counter((d["kind"], d["split"]) for d in original)
     for kind in KINDS:
         assert by[kind, "dev"] > 0 and by[kind, "heldout"] > 0, f"{kind} is missing a split"
-    heldout = sum(d["split"] == "heldout" for d in drafts) / len(drafts)
+    heldout = sum(d["split"] == "heldout" for d in original) / len(original)
     assert 0.25 <= heldout <= 0.4
-    assert {d["split"] for d in drafts} == {"dev", "heldout"}
+    assert {d["split"] for d in drafts} == SPLITS
+
+
+def test_fresh_split_is_fixed_and_separate(drafts):
+    """Exactly the fresh-* drafts are in the fresh split, 10 of each kind, listed after all the others."""
+    fresh = [d for d in drafts if d["split"] == "fresh"]
+    assert [d["split"] == "fresh" for d in drafts] == [d["id"].startswith("fresh-") for d in drafts]
+    assert Counter(d["kind"] for d in fresh) == {"self": 10, "us": 10, "now": 10}
+    assert drafts[-len(fresh):] == fresh, "fresh drafts must come after the original ones in drafts.jsonl"
+    for d in fresh:
+        assert d["id"] == f"fresh-{d['kind']}-{d['id'][-2:]}" and d["id"][-2:].isdigit(), d["id"]
+
+
+def test_original_dev_heldout_assignment_unchanged(drafts):
+    """The 85 original drafts keep exactly their documented dev/heldout split."""
+    original = {d["id"]: d["split"] for d in drafts if d["split"] != "fresh"}
+    assert len(original) == 85
+    assert {i for i, s in original.items() if s == "heldout"} == HELDOUT_IDS
+    assert set(original.values()) == {"dev", "heldout"}
+
+
+def test_adding_fresh_drafts_does_not_move_other_splits(convert, tmp_path):
+    """convert.py leaves fresh drafts out of the random draw: the others' splits are the same with or without."""
+    for path in (convert.SOURCE_DIR).glob("*.md"):
+        if path.name != convert.FRESH_FILE:
+            (tmp_path / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    without = {d["id"]: d["split"] for d in convert.build(tmp_path)}
+    with_fresh = {d["id"]: d["split"] for d in convert.build() if not d["id"].startswith("fresh-")}
+    assert without == with_fresh
+
+
+@pytest.mark.parametrize(
+    "name, draft_id, message",
+    [
+        ("self.md", "fresh-self-01", "belong in fresh.md"),
+        ("fresh.md", "self-001", "belong in fresh.md"),
+        ("fresh.md", "fresh-self-001", "should look like"),
+    ],
+)
+def test_fresh_ids_only_in_fresh_file(convert, tmp_path, name, draft_id, message):
+    """fresh-* ids live in source/fresh.md, and fresh.md holds nothing else."""
+    filler = " ".join(["word"] * 45)
+    (tmp_path / name).write_text(f"### {draft_id}\n{filler}.\n", encoding="utf-8")
+    with pytest.raises(convert.MarkupError, match=message):
+        convert.build(tmp_path)
 
 
 def test_ids_unique_and_schema_keys(drafts):
@@ -56,7 +109,8 @@ def test_ids_unique_and_schema_keys(drafts):
     assert len({d["id"] for d in drafts}) == len(drafts)
     for d in drafts:
         assert list(d) == KEYS, d["id"]
-        assert d["kind"] in KINDS and d["id"].startswith(d["kind"] + "-")
+        assert d["kind"] in KINDS and d["id"].removeprefix("fresh-").startswith(d["kind"] + "-")
+        assert d["split"] in SPLITS
         assert isinstance(d["notes"], str)
 
 
@@ -93,8 +147,18 @@ def test_sentences_cover_the_text_in_order(drafts):
         assert not text[pos:].strip()
 
 
-def test_calls_to_action_are_well_formed(drafts):
-    """An ask has a span and a specific flag; no ask has nulls; most stories of now have one."""
+def _original(drafts):
+    return [d for d in drafts if d["split"] != "fresh"]
+
+
+def _fresh(drafts):
+    return [d for d in drafts if d["split"] == "fresh"]
+
+
+@pytest.mark.parametrize("part", [_original, _fresh], ids=["dev+heldout", "fresh"])
+def test_calls_to_action_are_well_formed(drafts, part):
+    """An ask has a span and a specific flag; no ask has nulls; most stories of now have one (in each part)."""
+    drafts = part(drafts)
     for d in drafts:
         cta = d["call_to_action"]
         assert set(cta) == {"present", "start", "end", "specific"}
@@ -106,21 +170,33 @@ def test_calls_to_action_are_well_formed(drafts):
     now = [d for d in drafts if d["kind"] == "now"]
     with_ask = [d for d in now if d["call_to_action"]["present"]]
     assert len(with_ask) >= 0.75 * len(now)
+    assert any(d["call_to_action"]["specific"] for d in with_ask), "need some specific asks"
     assert any(not d["call_to_action"]["specific"] for d in with_ask), "need some vague asks"
     assert any(not d["call_to_action"]["present"] for d in now), "need some stories of now with no ask"
 
 
-def test_coverage_of_the_annotation(drafts):
-    """Plenty of traps, every family used, abstract claims and all three moves present, varied lengths."""
-    assert sum(len(d["traps"]) for d in drafts) >= 60
+@pytest.mark.parametrize("part, scale, no_values", [(_original, 1.0, 2), (_fresh, 0.35, 1)],
+                         ids=["dev+heldout", "fresh"])
+def test_coverage_of_the_annotation(drafts, part, scale, no_values):
+    """Plenty of traps, every family used, abstract claims and all three moves present, varied lengths
+    (the fresh split, about a third the size, to about a third of the thresholds)."""
+    drafts = part(drafts)
+    assert sum(len(d["traps"]) for d in drafts) >= 60 * scale
     assert {v["family"] for d in drafts for v in d["values"]} == FAMILIES
     sentences = [s for d in drafts for s in d["sentences"]]
-    assert sum(s["abstract_claim"] for s in sentences) >= 30
+    assert sum(s["abstract_claim"] for s in sentences) >= 30 * scale
     for move in MOVES:
-        assert sum(move in s["moves"] for s in sentences) >= 30
+        assert sum(move in s["moves"] for s in sentences) >= 30 * scale
     words = [len(d["text"].split()) for d in drafts]
     assert min(words) >= 40 and max(words) <= 400
-    assert sum(not d["values"] for d in drafts) >= 2, "need drafts with almost no values language"
+    assert sum(not d["values"] for d in drafts) >= no_values, "need drafts with almost no values language"
+
+
+def test_drafts_jsonl_counts(drafts):
+    """85 original drafts (28 self, 29 us, 28 now) and 30 fresh ones (10 of each kind)."""
+    assert Counter(d["kind"] for d in _original(drafts)) == {"self": 28, "us": 29, "now": 28}
+    assert Counter(d["kind"] for d in _fresh(drafts)) == {"self": 10, "us": 10, "now": 10}
+    assert len(drafts) == 115
 
 
 def test_convert_reproduces_drafts_jsonl(convert):
@@ -169,10 +245,30 @@ def test_quality_benchmark_scores_gold_as_perfect(drafts):
     bench = _load_module("bench_coach_quality", ROOT / "benchmarks" / "bench_coach_quality.py")
     gold_as_pred = [{"values": d["values"], "sentences": d["sentences"],
                      "call_to_action": d["call_to_action"]} for d in drafts]
-    figures = bench.evaluate(drafts, gold_as_pred)["all"]
-    for key in ("span_precision", "span_recall", "span_f1", "family_accuracy", "abstract_f1", "cta_accuracy",
-                "story_choice_accuracy", "sentence_outcome_accuracy"):
-        assert figures[key] == pytest.approx(1.0), key
-    assert figures["traps_flagged"] == 0.0
+    every = bench.evaluate(drafts, gold_as_pred, fresh=True)
+    for split in ("all", "fresh"):
+        figures = every[split]
+        for key in ("span_precision", "span_recall", "span_f1", "family_accuracy", "abstract_f1", "cta_accuracy",
+                    "story_choice_accuracy", "sentence_outcome_accuracy"):
+            assert figures[key] == pytest.approx(1.0), (split, key)
+        assert figures["traps_flagged"] == 0.0
     empty = bench.evaluate(drafts, [{} for _ in drafts])["all"]
     assert empty["span_recall"] == 0.0 and empty["span_precision"] is None
+
+
+def test_quality_benchmark_hides_fresh_split_by_default(drafts):
+    """By default the benchmark reports dev, heldout and all (= dev + heldout) only; fresh needs --fresh;
+    --errors lists dev drafts only, never heldout or fresh ones."""
+    bench = _load_module("bench_coach_quality", ROOT / "benchmarks" / "bench_coach_quality.py")
+    assert all(d["split"] != "fresh" for d in bench.without_fresh(drafts))
+    preds = [{} for _ in drafts]
+    figures = bench.evaluate(drafts, preds)
+    assert set(figures) == {"dev", "heldout", "all"}
+    assert figures["all"]["drafts"] == figures["dev"]["drafts"] + figures["heldout"]["drafts"] == 85
+    assert "fresh" not in bench.table(figures)
+    with_fresh = bench.evaluate(drafts, preds, fresh=True)
+    assert with_fresh["fresh"]["drafts"] == 30 and with_fresh["all"]["drafts"] == 85
+    assert "fresh" in bench.table(with_fresh)
+    listed = bench.errors(drafts, preds)
+    ids = {line.split()[0] for line in listed.splitlines() if not line.startswith(" ")}
+    assert ids and all(i in {d["id"] for d in drafts if d["split"] == "dev"} for i in ids)

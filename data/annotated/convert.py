@@ -3,6 +3,7 @@
 The markup is described in README.md ("The source format"). In short:
 
     ### self-001                       starts a draft (the prefix gives its kind)
+    ### fresh-self-01                  a draft of the fresh split (only in source/fresh.md)
     %% a note                          annotator's note (optional, any number)
     One sentence per line. {{challenge, choice}}
     | A line starting with "| " follows the previous sentence after a single newline.
@@ -39,11 +40,20 @@ SENTENCE_TAGS = ("abstract",) + MOVES
 CTA_LABELS = {"specific": True, "vague": False}
 MIN_WORDS, MAX_WORDS = 40, 400
 
-# The held-out third is drawn per kind with this seed (see README.md, "Splits").
+# The held-out third of the original drafts is drawn per kind with this seed (see README.md, "Splits").
 SPLIT_SEED = 20250603
 HELDOUT_SHARE = 1 / 3
 
-ID_RE = re.compile(r"^(self|us|now)-\d{3}$")
+# The fresh split is fixed, not drawn: every draft whose id starts with "fresh-" is in it, and those drafts
+# live in source/fresh.md and nowhere else. They take no part in the dev/heldout draw, so adding them left
+# the dev/heldout assignment of the original drafts exactly as it was, and they come after them in
+# drafts.jsonl. The fresh split is measured once per release, by someone who did not tune the coach.
+FRESH = "fresh"
+FRESH_PREFIX = "fresh-"
+FRESH_FILE = "fresh.md"
+SPLITS = ("dev", "heldout", FRESH)
+
+ID_RE = re.compile(r"^(?:fresh-(self|us|now)-\d{2}|(self|us|now)-\d{3})$")
 TAGS_RE = re.compile(r"\s*\{\{([^{}]*)\}\}\s*$")
 LABEL_RE = re.compile(r"\{([a-z_]+)\}")
 
@@ -72,7 +82,8 @@ class _Draft:
     def __init__(self, draft_id: str, where: str) -> None:
         self.id = draft_id
         self.where = where
-        self.kind = draft_id.split("-")[0]
+        m = ID_RE.match(draft_id)
+        self.kind = m.group(1) or m.group(2)
         self.notes: list[str] = []
         self.out: list[str] = []
         self.length = 0
@@ -210,7 +221,11 @@ def parse_file(path: Path) -> list[dict]:
                 drafts.append(current.finish())
             draft_id = line[4:].strip()
             if not ID_RE.match(draft_id):
-                _fail(where, f"draft id {draft_id!r} should look like self-001, us-001 or now-001")
+                _fail(where, f"draft id {draft_id!r} should look like self-001, us-001 or now-001 "
+                             f"(or fresh-self-01 in {FRESH_FILE})")
+            if draft_id.startswith(FRESH_PREFIX) != (path.name == FRESH_FILE):
+                _fail(where, f"draft id {draft_id!r}: ids starting {FRESH_PREFIX!r} belong in {FRESH_FILE}, "
+                             f"and {FRESH_FILE} holds only those")
             current = _Draft(draft_id, where)
         elif current is None:
             continue  # commentary before the first draft
@@ -226,14 +241,23 @@ def parse_file(path: Path) -> list[dict]:
     return drafts
 
 
+def is_fresh(draft: dict) -> bool:
+    """Whether a draft belongs to the fixed fresh split (its id starts with "fresh-")."""
+    return draft["id"].startswith(FRESH_PREFIX)
+
+
 def assign_splits(drafts: list[dict]) -> None:
-    """Mark a random third of each kind as heldout (fixed seed), the rest as dev."""
+    """Fresh drafts get split "fresh"; of the others, a random third of each kind is heldout (fixed seed),
+    the rest dev. Fresh drafts are left out of the draw, so they cannot change the dev/heldout assignment."""
     rng = random.Random(SPLIT_SEED)
+    for d in drafts:
+        if is_fresh(d):
+            d["split"] = FRESH
     for kind in KINDS:
-        ids = sorted(d["id"] for d in drafts if d["kind"] == kind)
+        ids = sorted(d["id"] for d in drafts if d["kind"] == kind and not is_fresh(d))
         heldout = set(rng.sample(ids, round(len(ids) * HELDOUT_SHARE)))
         for d in drafts:
-            if d["kind"] == kind:
+            if d["kind"] == kind and not is_fresh(d):
                 d["split"] = "heldout" if d["id"] in heldout else "dev"
 
 
@@ -246,7 +270,9 @@ def build(source_dir: Path = SOURCE_DIR) -> list[dict]:
     duplicates = [i for i, n in seen.items() if n > 1]
     if duplicates:
         raise MarkupError(f"duplicate draft ids: {', '.join(sorted(duplicates))}")
-    drafts.sort(key=lambda d: (KINDS.index(d["kind"]), d["id"]))
+    # Original drafts first (by kind, then id), then the fresh ones in the same order, so the fresh
+    # lines are appended after the original lines of drafts.jsonl.
+    drafts.sort(key=lambda d: (is_fresh(d), KINDS.index(d["kind"]), d["id"]))
     assign_splits(drafts)
     return drafts
 
@@ -256,16 +282,16 @@ def dumps(drafts: list[dict]) -> str:
     return "".join(json.dumps(d, ensure_ascii=False) + "\n" for d in drafts)
 
 
-def stats(drafts: list[dict]) -> str:
+def stats(drafts: list[dict], title: str = "all drafts") -> str:
     """Counts for README.md, as plain text."""
-    lines = []
+    lines = [f"== {title} ({len(drafts)}) =="]
     by = Counter((d["kind"], d["split"]) for d in drafts)
     lines.append("drafts by kind and split:")
     for kind in KINDS:
-        lines.append(f"  {kind:5} dev {by[kind, 'dev']:3}  heldout {by[kind, 'heldout']:3}  "
-                     f"total {by[kind, 'dev'] + by[kind, 'heldout']:3}")
-    lines.append(f"  all   dev {sum(by[k, 'dev'] for k in KINDS):3}  heldout "
-                 f"{sum(by[k, 'heldout'] for k in KINDS):3}  total {len(drafts):3}")
+        lines.append(f"  {kind:5} " + "  ".join(f"{s} {by[kind, s]:3}" for s in SPLITS)
+                     + f"  total {sum(by[kind, s] for s in SPLITS):3}")
+    lines.append("  all   " + "  ".join(f"{s} {sum(by[k, s] for k in KINDS):3}" for s in SPLITS)
+                 + f"  total {len(drafts):3}")
     fam = Counter(v["family"] for d in drafts for v in d["values"])
     lines.append(f"value spans: {sum(fam.values())}")
     for f in FAMILIES:
@@ -279,8 +305,10 @@ def stats(drafts: list[dict]) -> str:
                      f"drafts with {m}: {sum(any(m in s['moves'] for s in d['sentences']) for d in drafts)}")
     for kind in KINDS:
         ctas = [d["call_to_action"] for d in drafts if d["kind"] == kind]
-        lines.append(f"calls to action in {kind}: {sum(c['present'] for c in ctas)} present "
-                     f"({sum(bool(c['specific']) for c in ctas)} specific) of {len(ctas)}")
+        specific = sum(bool(c["specific"]) for c in ctas)
+        present = sum(c["present"] for c in ctas)
+        lines.append(f"calls to action in {kind}: {present} present "
+                     f"({specific} specific, {present - specific} vague) of {len(ctas)}")
     words = [len(d["text"].split()) for d in drafts]
     lines.append(f"words per draft: min {min(words)}, median {sorted(words)[len(words) // 2]}, max {max(words)}")
     lines.append(f"drafts with no value spans: {sum(not d['values'] for d in drafts)}; "
@@ -309,7 +337,10 @@ def main(argv: list[str] | None = None) -> int:
         OUTPUT.write_text(content, encoding="utf-8")
         print(f"wrote {len(drafts)} drafts to {OUTPUT}")
     if args.stats:
-        print(stats(drafts))
+        for title, group in (("dev and heldout", [d for d in drafts if not is_fresh(d)]),
+                             ("fresh", [d for d in drafts if is_fresh(d)])):
+            if group:
+                print(stats(group, title))
     return 0
 
 
