@@ -324,6 +324,88 @@ def test_being_honest_with_people_is_a_value_but_to_be_honest_is_a_filler():
     assert not flagged("To be honest, I did not want the job.")
 
 
+# Word-family broadening: invented sentences, one or more per family, then the context rules that guard them.
+BROADENED = [
+    ("They could speak freely for the first time.", "freely", "self_direction"),
+    ("It was her own choice to move out.", "her own choice", "self_direction"),
+    ("My gran had a real love of learning.", "love of learning", "self_direction"),
+    ("I love the adrenaline of a match day.", "adrenaline", "stimulation"),
+    ("The job is varied and I love it.", "varied", "stimulation"),
+    ("There is never a dull moment on reception.", "never a dull moment", "stimulation"),
+    ("We had a great time at the picnic.", "a great time", "hedonism"),
+    ("Chips on a Friday were a treat.", "a treat", "hedonism"),
+    ("She loved every minute of the trip.", "loved every minute", "hedonism"),
+    ("I worked really hard to better myself.", "worked really hard", "achievement"),
+    ("I worked really hard to better myself.", "better myself", "achievement"),
+    ("My gran gave it her all every day.", "gave it her all", "achievement"),
+    ("He controlled every penny she earned.", "controlled", "power"),
+    ("Her partner was controlling and cruel.", "controlling", "power"),
+    ("My dad ran the show at home.", "ran the show", "power"),
+    ("Leave it to the people in authority, he said.", "in authority", "power"),
+    ("They kept her out of harm's way.", "out of harm's way", "security"),
+    ("We have to safeguard the children in that house.", "safeguard", "security"),
+    ("My nan was so patient with me.", "so patient", "conformity"),
+    ("Nobody wanted to be disrespectful to the elders.", "disrespectful", "conformity"),
+    ("The ceremony for my grandfather mattered to all of us.", "ceremony", "tradition"),
+    ("It was the custom in our village to leave the door open.", "custom", "tradition"),
+    ("Their forebears kept these rites alive.", "forebears", "tradition"),
+    ("She went out of her way for the family next door.", "went out of her way", "benevolence"),
+    ("He owned up to the mistake straight away.", "owned up", "benevolence"),
+    ("She was the kindest person on the ward.", "kindest", "benevolence"),
+    ("He always watched out for the older tenants.", "watched out for", "benevolence"),
+    ("We checked in on our neighbours every evening.", "checked in on", "benevolence"),
+    ("We shared our lunch with the new lads.", "shared", "benevolence"),
+    ("I wanted to help the pensioners on the estate.", "wanted to help", "benevolence"),
+    ("She helped pensioners with their forms.", "helped", "benevolence"),
+    ("It was a better deal for all.", "for all", "universalism"),
+    ("She stood up to the landlord.", "stood up to", "universalism"),
+    ("We should listen first and talk second.", "listen first", "universalism"),
+    ("She made room for newcomers at every meeting.", "made room for", "universalism"),
+    ("We kept the green spaces for future generations.", "green spaces", "universalism"),
+    ("We protect green spaces for future generations.", "future generations", "universalism"),
+    ("Every child should be treated with dignity, not bigotry.", "bigotry", "universalism"),
+]
+
+
+@pytest.mark.parametrize("text,phrase,family", BROADENED)
+def test_broadened_word_families_and_enacted_phrases_are_found(text, phrase, family):
+    assert (phrase, family) in flagged(text)
+
+
+BROADENED_TRAPS = [
+    ("We had to make room for the new filing cabinets.", ["room"]),
+    ("Thanks for all your help on Tuesday.", ["for all"]),
+    ("We sorted it out once and for all.", ["for all"]),
+    ("For all its faults, the estate was home.", ["for all"]),
+    ("It was a free-for-all at the jumble sale.", ["for all", "free"]),
+    ("To tell the truth, I was terrified.", ["truth"]),
+    ("Truth be told, nobody knew.", ["truth"]),
+    ("The patient was discharged on Friday.", ["patient"]),
+    ("She was a patient at the Royal for six weeks.", ["patient"]),
+    ("We were patients at the same surgery.", ["patient"]),
+    ("The site has controlled parking and a controlled crossing.", ["controlled"]),
+    ("The pain was well controlled.", ["controlled"]),
+    ("The awards ceremony was on Thursday.", ["ceremony"]),
+    ("We built a custom report in the system.", ["custom"]),
+    ("The figures did not stand up to scrutiny.", ["stand up"]),
+    ("Please accept my sincere apologies.", ["sincere"]),
+    ("The new rota worked a treat.", ["treat"]),
+    ("It was a great time to join the team.", ["great time"]),
+    ("Watch out for scam emails.", ["watch"]),
+    ("Keep an eye out for the delivery van.", ["eye"]),
+    ("The figures varied from ward to ward.", ["varied"]),
+    ("Information is freely available online.", ["freely"]),
+    ("We share data with the police.", ["share"]),
+]
+
+
+@pytest.mark.parametrize("text,words", BROADENED_TRAPS)
+def test_broadened_entries_keep_their_literal_and_service_senses_out(text, words):
+    found = " ".join(t.lower() for t, _ in flagged(text))
+    for word in words:
+        assert word not in found, f"{word!r} flagged in {text!r}"
+
+
 # --- sentences: moves, abstract claims, emotions -------------------------------------------------------------------
 
 
