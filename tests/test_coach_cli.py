@@ -127,3 +127,20 @@ def test_check_data_prints_sizes_per_family():
 def test_control_characters_on_the_command_line(payload):
     result = coach("--format", "text", stdin=payload)
     assert result.returncode == 0 and b"Traceback" not in result.stderr
+
+
+def test_runs_from_any_working_directory(tmp_path):
+    """The coach finds its data from the package, whatever folder the facilitator is in."""
+    result = subprocess.run([sys.executable, "-m", "relational.coach", "--format", "json", "-"], cwd=tmp_path,
+                            input="I stood up for her dignity.".encode(), capture_output=True, timeout=120)
+    assert result.returncode == 0, result.stderr.decode()
+    assert {v["text"] for v in json.loads(result.stdout)["values"]} >= {"dignity"}
+
+
+def test_spacy_finds_our_components_by_name_through_entry_points(tmp_path):
+    """A fresh process that never imports relational can still add our factories to a blank pipeline."""
+    code = ("import spacy; nlp = spacy.blank('en'); nlp.add_pipe('coach_tokens'); nlp.add_pipe('values_marker'); "
+            "print(nlp.pipe_names)")
+    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "values_marker" in result.stdout
