@@ -7,11 +7,12 @@ import json
 import os
 import sqlite3
 import sys
-import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
+
+from relational.files import write_atomic  # noqa: F401  (report, export and feedback import it from here)
 
 CONFIG_NAME = "nbgrader_config.py"
 # The status ledger lives inside autograded/, which .gitignore keeps out of git with the grades themselves.
@@ -199,26 +200,6 @@ class Course:
         status = self.read_status()
         status.setdefault(assignment, {}).update(outcomes)
         write_atomic(self.status_path(), json.dumps(status, indent=1, sort_keys=True))
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so that readers see the old file or the new one, never half of one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if path.exists():
-        mode = path.stat().st_mode & 0o7777
-    else:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.chmod(tmp, mode)  # keep the page readable as nbgrader made it (mkstemp makes files private)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def read_roster(path: str | os.PathLike[str]) -> list[str]:

@@ -9,12 +9,13 @@ import asyncio
 import html
 import json
 import os
-import tempfile
 import threading
 from pathlib import Path
 from typing import Any, Callable
 
 import ipywidgets as widgets
+
+from relational.files import write_atomic
 
 HOME_ENV = "RELATIONAL_HOME"
 
@@ -31,25 +32,12 @@ def esc(text: Any) -> str:
 
 
 def write_atomically(path: Path, text: str) -> None:
-    """Write text to path so that a crash leaves either the old file or the new one, never half of one.
+    """Write a learner's file atomically and privately (see relational.files.write_atomic).
 
     Raises:
         OSError: when the folder cannot be written; the caller tells the learner the save failed.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    write_atomic(path, text, private=True)
 
 
 def write_json_atomically(path: Path, data: Any) -> None:

@@ -18,12 +18,15 @@ import io
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from relational.files import write_atomic
 from relational.workshop.store import STORY_KINDS, Feedback, Pledge, Store, StoreError, Story
+
+# CSV exports carry a byte-order mark: Excel then reads names such as Siân or Zoë correctly.
+EXCEL_UTF8 = "utf-8-sig"
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -66,21 +69,6 @@ def _csv_text(columns: list[str], rows: Iterable[dict[str, Any]]) -> str:
     for row in rows:
         writer.writerow({k: _safe_cell("" if row.get(k) is None else row.get(k)) for k in columns})
     return buffer.getvalue()
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    """Write a whole file or nothing: a half-written export is never left behind."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        # utf-8-sig: Excel then reads names such as Siân or Zoë correctly.
-        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _open(args: argparse.Namespace, create: bool = False) -> Store:
@@ -188,14 +176,14 @@ def cmd_export(args: argparse.Namespace) -> None:
     for name, kind, entries in (("pledges.csv", "pledge", pledges), ("stories.csv", "story", stories),
                                 ("feedback.csv", "feedback", forms)):
         columns, rows = _rows(kind, entries)
-        _write_atomic(out / name, _csv_text(columns, rows))
+        write_atomic(out / name, _csv_text(columns, rows), encoding=EXCEL_UTF8, private=True)
         written.append(f"{name} ({len(rows)} rows)")
     if stories:
         from relational.workshop.group import values_matrix
 
         matrix = values_matrix(stories).reset_index()
-        _write_atomic(out / "values_by_member.csv",
-                      _csv_text(list(matrix.columns), matrix.to_dict(orient="records")))
+        write_atomic(out / "values_by_member.csv",
+                     _csv_text(list(matrix.columns), matrix.to_dict(orient="records")), encoding=EXCEL_UTF8, private=True)
         written.append(f"values_by_member.csv ({len(matrix)} rows)")
     print(f"Exported to {out}: " + ", ".join(written) + ".")
 
