@@ -406,6 +406,66 @@ def test_broadened_entries_keep_their_literal_and_service_senses_out(text, words
         assert word not in found, f"{word!r} flagged in {text!r}"
 
 
+# Context rules added at stop 8, each with both senses: the rule must keep the value and drop the other sense.
+BOTH_SENSES = [
+    ("Everyone gets a fair hearing, whoever they are.", "fair", True),
+    ("We ran a fair in the park.", "fair", False),
+    ("We went to the fair.", "fair", False),
+    ("She said the job is to be fair, not popular.", "fair", True),
+    ("They backed it, to be fair.", "fair", False),
+    ("She told me honestly what had happened.", "honestly", True),
+    ("on a tablet honestly some of them had never used a mouse", "honestly", False),
+    ("These songs were handed down from my gran.", "handed down", True),
+    ("The magistrate handed down the longest sentence.", "handed down", False),
+    ("They earned our trust.", "trust", True),
+    ("The community took over the pool as a trust.", "trust", False),
+    ("We care about the environment.", "environment", True),
+    ("When the Environment Agency alert came, we moved.", "environment", False),
+    ("People call us an honest broker between the family and the police.", "honest", False),
+    ("I volunteered at the record office to fill the days.", "volunteer", False),
+    ("Pat and Den treated me like family from the first cup of tea.", "like family", True),
+]
+
+
+@pytest.mark.parametrize("text,word,is_value", BOTH_SENSES)
+def test_context_rules_keep_the_value_sense_and_drop_the_other(text, word, is_value):
+    found = " ".join(t.lower() for t, _ in flagged(text))
+    assert (word in found) is is_value, (text, flagged(text))
+
+
+def test_a_sense_rule_can_be_cancelled_by_the_word_on_the_other_side(tmp_path):
+    """sense_rules.csv's optional `unless` column: "the fair" is the event unless a content word follows."""
+    from relational.coach.lexicon import load_sense_rules
+
+    path = tmp_path / "sense_rules.csv"
+    path.write_text("cue,side,words,sense,unless\nfair,prev,the|a,name,@WORD\nfair,next,@NUM,name\n", encoding="utf-8")
+    rules = load_sense_rules(path)
+    assert rules["fair"][0].unless == frozenset({"@WORD"}) and rules["fair"][1].unless == frozenset()
+    path.write_text("cue,side,words,sense,unless\nfair,prev,the,name,@NOPE\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="line 2.*@NOPE"):
+        load_sense_rules(path)
+
+
+def test_list_items_after_a_line_break_are_sentences():
+    text = ("why i do this: notes\n- 2014: my sister, 17, was hurt\n- we stay patient when people shout\n"
+            "- everyone gets a fair hearing, whoever they are")
+    sentences = [text[s.start:s.end] for s in analyse(text, "self").sentences]
+    assert sentences == ["why i do this: notes", "- 2014: my sister, 17, was hurt",
+                         "- we stay patient when people shout", "- everyone gets a fair hearing, whoever they are"]
+    # A hard-wrapped line with no bullet stays in its sentence.
+    wrapped = "We knocked on every door on the estate and\nasked people what they needed."
+    assert len(analyse(wrapped).sentences) == 1
+
+
+def test_an_imperative_phrase_after_a_subject_tells_rather_than_asks():
+    told = analyse("Most people only meet us when they want a certificate. That is the job.", "now")
+    assert not told.call_to_action.present
+    asked = analyse("The library closes in May. Will you join us at the town hall on Monday at 6pm?", "now")
+    assert asked.call_to_action.present and asked.call_to_action.specific
+    generic = analyse("People will pay what they can. Most people are honest if you give them a way to be.", "now")
+    assert not generic.call_to_action.present
+
+
 # --- sentences: moves, abstract claims, emotions -------------------------------------------------------------------
 
 
@@ -420,8 +480,22 @@ def test_abstract_claims_are_told_apart_from_lived_moments():
     assert by_text["Fairness is important to me."] is True
     assert by_text["I believe everyone deserves respect."] is True
     assert by_text["It is about dignity."] is True
-    lived = [s for s in feedback.sentences if s.start >= len(FLAT_SELF)]
+    vivid = [s for s in feedback.sentences if s.start >= len(FLAT_SELF)]
+    lived, lesson = vivid[:-1], vivid[-1]
     assert not any(s.abstract_claim for s in lived)
+    # The story's last line draws its lesson in general terms, which the annotation guide counts as a claim
+    # (data/annotated/README.md, "abstract_claim").
+    assert feedback.text[lesson.start:lesson.end].endswith("one letter can make a difference.")
+    assert lesson.abstract_claim
+
+
+def test_the_tense_of_the_first_verb_decides_moment_or_claim():
+    """A simple past before any present makes a moment; a present (or modal) first makes a standing claim, even
+    with a participle later ("us included")."""
+    claim = analyse("We are patient with people because grief makes everyone impatient, us included.")
+    assert [s.abstract_claim for s in claim.sentences] == [True]
+    moment = analyse("I knew she deserved more dignity than fifteen minutes could give her.")
+    assert [s.abstract_claim for s in moment.sentences] == [False]
 
 
 def test_belief_frames_and_present_tense_value_talk_are_claims():

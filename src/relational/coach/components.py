@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span
 
 from relational.coach.lexicon import ANY_FAMILY, CUE_LABELS as CUE_GROUPS, Lexicon, load_lexicon
 from relational.coach.tokens import (
-    CLAUSE_OPENER, COMMA, HYPHEN, LEX_STOP, NAME_HEAD, NAME_JOINER, NUM, PARAGRAPH,
+    ALPHA, BULLET, CLAUSE_OPENER, COMMA, HYPHEN, LEX_STOP, NAME_HEAD, NAME_JOINER, NEWLINE, NUM, PARAGRAPH,
     PUNCT, SENT_END, SERVICE_HEAD, SPACE, TITLE, UPPER, TokenArrays, TokenTable, token_arrays,
 )
 
@@ -27,6 +27,12 @@ DEFAULT_FAMILY = "benevolence"
 CARE_VERBS = frozenset({"look after", "looking after", "care about", "care for", "look out for", "take care of", "protect",
                         "care deeply about", "cared for", "cared about"})
 CARE_OBJECT_JOINERS = frozenset({"the", "our", "their", "my", "your", "this", "his", "her", "its"})
+# "To be fair" and "to be honest" are fillers at the edge of a clause ("To be fair, they backed it"), but after one of
+# these verbs they say what someone means to be: "the job is to be fair, not popular", "I try to be honest with her".
+INTENT_VERBS = frozenset({"is", "was", "are", "were", "be", "been", "'s", "want", "wants", "wanted", "try", "tries",
+                          "tried", "trying", "need", "needs", "needed", "aim", "aims", "aimed", "chose", "choose",
+                          "chooses", "decided", "decide", "learned", "learnt", "promise", "promised", "promises",
+                          "mean", "means", "meant", "expect", "expected", "hope", "hoped", "strive", "strived", "taught"})
 
 
 @lru_cache(maxsize=4)
@@ -61,7 +67,8 @@ class CoachSentencizer:
     """Rule-based sentence splitting, vectorised: spaCy's sentencizer rule, plus blank lines as breaks.
 
     A sentence starts at the first word after a run of punctuation that holds a sentence-final character
-    (. ! ? and their equivalents in other scripts), or after a blank line.
+    (. ! ? and their equivalents in other scripts), or after a blank line; a bullet mark after a line break starts
+    one too (a list item).
     """
 
     def __init__(self, nlp: Language, name: str = "coach_sentencizer"):
@@ -85,6 +92,12 @@ class CoachSentencizer:
             # The first word after each ender starts a sentence (when a word came before the ender).
             after = np.searchsorted(words, enders)
             starts[words[after[(after > 0) & (after < len(words))]]] = True
+        # A list item starts a sentence: a bullet mark just after a line break ("...minutes\n- 2014: my sister...").
+        newlines = np.flatnonzero(bits[:-1] & NEWLINE)
+        if len(newlines):
+            bullets = newlines[(bits[newlines + 1] & BULLET) != 0] + 1
+            if len(bullets):
+                starts[bullets] = True
         doc.user_data["coach_sent_starts"] = starts
         if not spans:  # analyse reads the starts from user_data only
             return doc
@@ -196,7 +209,8 @@ class SenseChecker:
         add = strings.add
         self.head_hashes = {add(head): frozenset(add(c) for c in cues) for head, cues in self.service_heads.items()}
         self.rule_hashes = {
-            term: tuple((rule, frozenset(add(w) for w in rule.words if not w.startswith("@"))) for rule in rules)
+            term: tuple((rule, frozenset(add(w) for w in rule.words if not w.startswith("@")),
+                         frozenset(add(w) for w in rule.unless if not w.startswith("@"))) for rule in rules)
             for term, rules in self.rules.items()
         }
 
@@ -211,6 +225,8 @@ class SenseChecker:
             return True
         if "@TITLE" in words and b & TITLE and not view.starts[i]:
             return True
+        if "@WORD" in words and b & ALPHA and not b & LEX_STOP:
+            return True
         return False
 
     def rule_sense(self, view: DocView, start: int, end: int, term: str) -> str | None:
@@ -218,21 +234,23 @@ class SenseChecker:
         rules = self.rule_hashes.get(term)
         if not rules:
             return None
-        for rule, hashes in rules:
+        for rule, hashes, unless in rules:
             if rule.side == "prev":
                 if start == 0 or view.starts[start]:
                     if "@START" in rule.words:
                         return rule.sense
                     if start == 0:
                         continue
-                if self._word_class(view, start - 1, rule.words, hashes):
+                if self._word_class(view, start - 1, rule.words, hashes) and not (
+                        rule.unless and end < view.n and self._word_class(view, end, rule.unless, unless)):
                     return rule.sense
             else:
                 if end >= view.n:
                     if "@END" in rule.words:
                         return rule.sense
                     continue
-                if self._word_class(view, end, rule.words, hashes):
+                if self._word_class(view, end, rule.words, hashes) and not (
+                        rule.unless and start > 0 and self._word_class(view, start - 1, rule.unless, unless)):
                     return rule.sense
         return None
 
@@ -241,7 +259,8 @@ class SenseChecker:
         n = view.n
         bits = view.bits
         starts = view.starts
-        first_title = bits[start] & TITLE
+        # A cue that starts with a small word ("the environment") is read by its last word ("the Environment Agency").
+        first_title = bits[start] & TITLE or (end - start > 1 and bits[start] & LEX_STOP and bits[end - 1] & TITLE)
         # A service head right after the value word, or after one more modifier ("equality impact assessment").
         for j in range(end, min(end + 2, n)):
             b = bits[j]
@@ -325,6 +344,8 @@ class ValuesMarker:
             self.key_kind[strings[key]] = 2
             self.matcher.add(key, phrases, match)
         self.care_joiners = frozenset(strings.add(w) for w in CARE_OBJECT_JOINERS)
+        self.intent_hashes = frozenset(strings.add(w) for w in INTENT_VERBS)
+        self.to_hash = strings.add("to")
 
     def share(self, key: str, phrases: list[str], match: str) -> None:
         """Match another component's cues in the same pass; they go in doc.user_data["coach_shared_matches"]."""
@@ -345,6 +366,8 @@ class ValuesMarker:
         if len(entries) + len(shared) < len(matches):
             traps = [(m[1], m[2], self.traps[m[0]]) for m in matches if kinds[m[0]] == 2]
             heads = [m for m in matches if kinds[m[0]] == 1]
+            if traps:
+                traps = self._intended(doc, traps)
         doc.user_data["coach_shared_matches"] = shared
         view = _view(doc)
         if heads:
@@ -375,7 +398,7 @@ class ValuesMarker:
             if sense is None and term in rule_terms:
                 sense = senses.rule_sense(view, start, end, term)
             # Only a capitalised cue or one with a service head just after it can be a name or a service sense.
-            if sense is None and (bits[start] & TITLE or (service_heads and (
+            if sense is None and (bits[start] & TITLE or bits[end - 1] & TITLE or (service_heads and (
                     end in service_heads or end + 1 in service_heads or end + 2 in service_heads))):
                 sense = senses.context_sense(view, start, end)
             if sense is not None:
@@ -392,6 +415,20 @@ class ValuesMarker:
             doc.spans["not_values"] = [Span(doc, s, e, label=sense) if t is None else Span(doc, s, e, label=sense, span_id=t)
                                        for s, e, sense, t in skipped]
         return doc
+
+    def _intended(self, doc: Doc, traps: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+        """The traps without the fillers "to be fair/honest" said as an aim ("the job is to be fair")."""
+        lower = None
+        kept = []
+        for trap in traps:
+            start = trap[0]
+            if trap[2] == "filler" and start > 0:
+                if lower is None:
+                    lower = token_arrays(doc).lower
+                if int(lower[start]) == self.to_hash and int(lower[start - 1]) in self.intent_hashes:
+                    continue
+            kept.append(trap)
+        return kept
 
     def _window_matches(self, doc: Doc, heads: list[tuple[int, int, int]], view: DocView) -> list[tuple[int, int, int]]:
         """Entries for pattern heads whose window holds one of the pattern's words (punctuation ends the window)."""

@@ -16,8 +16,8 @@ from spacy.tokens import Doc
 from relational.coach.components import CUE_LABELS
 from relational.coach.results import EMOTIONS, SentenceFeedback
 from relational.coach.tokens import (
-    ACTION, CLAIM_OPENER, CLAIM_VERB, COMMIT_SKIP, CONDITION, FACT_ANCHOR, FACT_APOSTROPHE, FACT_PAST, FACT_QUOTE,
-    FACT_SECOND, FACT_TITLE, FIRST, LEAD_SKIP, NEGATION, NUM, PERFECT, PLURAL, PUNCT, SECOND, SPACE, STOP, token_arrays,
+    ACTION, CLAIM_OPENER, CLAIM_VERB, COMMIT_SKIP, CONDITION, FACT_ANCHOR, FACT_APOSTROPHE, FACT_PAST, FACT_PRESENT,
+    FACT_QUOTE, FACT_SECOND, FACT_TITLE, FIRST, LEAD_SKIP, NEGATION, NUM, PERFECT, PLURAL, PUNCT, SECOND, SPACE, STOP, token_arrays,
 )
 
 # Bit of each cue label ("move:choice", "emotion:hope"...) in a sentence's int of label bits.
@@ -54,7 +54,7 @@ B_WHEN = B["ask:when"]
 B_WHERE = B["ask:where"]
 CHALLENGE_MASK = sum(1 << EMOTION_COLUMNS[i] for i in CHALLENGE_EMOTIONS)
 EMOTION_SHIFT, EMOTION_MASK = EMOTION_COLUMNS[0], (1 << len(EMOTIONS)) - 1
-VAGUE_LABEL, ACTION_LABEL, COMMIT_LABEL = L["ask:vague"], L["ask:action"], L["ask:commit"]
+VAGUE_LABEL, ACTION_LABEL, COMMIT_LABEL, ASK_LABEL = L["ask:vague"], L["ask:action"], L["ask:commit"], L["ask:ask"]
 # Per-token facts or-ed over a sentence (one bit each), kept above the cue label bits.
 T_ANCHOR, T_QUOTE, T_SECOND, T_PAST = FACT_ANCHOR, FACT_QUOTE, FACT_SECOND, FACT_PAST
 LABEL_COUNT = len(CUE_LABELS)
@@ -138,6 +138,11 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
         words = np.zeros(n, dtype=np.int64)
     cue_bits = words
     if longer:
+        # An ask that opens with a verb ("join us", "meet us", "sign up") asks only where an imperative can stand: at
+        # the head of a clause, or after "you", "to" or an opener ("will you join us", "please sign up"); after a
+        # subject it tells ("Most people only meet us when they want a certificate").
+        longer = [c for c in longer if c[0] != ASK_LABEL or not bits[c[1]] & ACTION or c[1] == 0
+                  or bits[c[1] - 1] & (LEAD_SKIP | SECOND | COMMIT_SKIP) or starts_mask[c[1]]]
         cue_bits = words.copy()
         for label, start, _ in longer:
             cue_bits[start] |= 1 << label
@@ -152,14 +157,25 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
     facts = tokens.facts
     code = facts & (FACT_ANCHOR | FACT_QUOTE | FACT_SECOND)
     # A Title Case word that opens a sentence is not a name, so only those inside one are looked at.
-    context = np.flatnonzero(facts & (FACT_PAST | FACT_APOSTROPHE) | ((facts & FACT_TITLE) & ~(starts_mask * FACT_TITLE)))
+    context = np.flatnonzero(facts & (FACT_PAST | FACT_PRESENT | FACT_APOSTROPHE | FACT_SECOND)
+                             | ((facts & FACT_TITLE) & ~(starts_mask * FACT_TITLE)))
     spaces = None
+    # A sentence's tense is that of its first finite verb: a simple past ("She was kind to me") makes it a moment,
+    # a present or a modal before any past ("We are patient because grief makes everyone impatient, us included")
+    # a standing claim. tensed = the sentence of the last finite verb seen (context is in token order).
+    tensed = -1
     for t, x in zip(context.tolist(), facts[context].tolist()):
         before = bits[t - 1] if t else PUNCT
         if x & FACT_TITLE and not before & (PUNCT | SPACE) and not starts_mask[t]:
             code[t] |= T_ANCHOR  # a name inside a sentence
-        if x & FACT_PAST and not before & PERFECT:
-            code[t] |= T_PAST
+        if x & (FACT_PAST | FACT_PRESENT) and (x & FACT_PRESENT or not before & PERFECT):
+            if tensed < 0 or t >= s_end[tensed]:
+                tensed = bisect_right(s_start, t) - 1
+                if x & FACT_PAST and not x & FACT_PRESENT:
+                    code[t] |= T_PAST
+        # "If you ..." speaks of anyone, not to the listeners ("most people are honest if you give them a way").
+        if x & FACT_SECOND and before & CONDITION:
+            code[t] &= ~T_SECOND
         # A straight or curly apostrophe stuck to the word before it is a plural possessive ("the residents'
         # meeting") or a closing quote; only one that opens (after a space) marks a quotation.
         if x & FACT_APOSTROPHE and t:

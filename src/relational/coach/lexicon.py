@@ -50,12 +50,14 @@ class Trap:
 
 @dataclass(frozen=True)
 class SenseRule:
-    """If the token on `side` of the cue is one of `words`, the cue is read in `sense` and not flagged."""
+    """If the token on `side` of the cue is one of `words`, the cue is read in `sense` and not flagged, unless the
+    token on the other side is one of `unless` ("a fair" is the event, but "a fair hearing" is a value)."""
 
     cue: str
     side: str
     words: frozenset[str]
     sense: str
+    unless: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -240,21 +242,28 @@ def load_heads(path: Path) -> tuple[dict[str, frozenset[str]], frozenset[str]]:
     return {w: frozenset() if "" in c else frozenset(c) for w, c in service.items()}, frozenset(names)
 
 
+# Special words of sense_rules.csv: no token before (or a sentence start), nothing after, punctuation or a line
+# break, a number, a Title Case word inside a sentence, and a content word (letters, not a stop word).
+SPECIAL_WORDS = ("@START", "@END", "@PUNCT", "@NUM", "@TITLE", "@WORD")
+
+
 def load_sense_rules(path: Path) -> dict[str, tuple[SenseRule, ...]]:
     """Context rules for value words with more than one sense, keyed by the lexicon term."""
     rules: dict[str, list[SenseRule]] = {}
-    for number, row in read_rows(path, ("cue", "side", "words", "sense"), ("note",)):
+    for number, row in read_rows(path, ("cue", "side", "words", "sense"), ("unless", "note")):
         side, sense = row["side"].lower(), row["sense"].lower()
         if side not in ("prev", "next"):
             raise LexiconError(f"{path}, line {number}: side must be 'prev' or 'next', not '{row['side']}'.")
         if sense not in SENSES:
             raise LexiconError(f"{path}, line {number}: unknown sense '{row['sense']}'; use one of {', '.join(SENSES)}.")
-        words = frozenset(w.strip() if w.strip().startswith("@") else w.strip().lower() for w in row["words"].split("|") if w.strip())
-        bad = [w for w in words if w.startswith("@") and w not in ("@START", "@END", "@PUNCT", "@NUM", "@TITLE")]
+        words, unless = (frozenset(w.strip() if w.strip().startswith("@") else w.strip().lower()
+                                   for w in (row.get(column) or "").split("|") if w.strip())
+                         for column in ("words", "unless"))
+        bad = [w for w in words | unless if w.startswith("@") and w not in SPECIAL_WORDS]
         if bad:
             raise LexiconError(f"{path}, line {number}: unknown special word(s) {', '.join(bad)}.")
         cue = " ".join(row["cue"].lower().split())
-        rules.setdefault(cue, []).append(SenseRule(cue, side, words, sense))
+        rules.setdefault(cue, []).append(SenseRule(cue, side, words, sense, unless))
     return {k: tuple(v) for k, v in rules.items()}
 
 

@@ -21,8 +21,8 @@ from spacy.vocab import Vocab
 # One bit per fact about a word form.
 (ALPHA, PUNCT, SPACE, QUOTE, NUM, TITLE, ASCII, SENT_END, PARAGRAPH, ENGLISH, FIRST, PLURAL, SECOND, ACTION, OPENER,
  CLAIM_OPENER, CLAIM_VERB, PAST, PERFECT, WORDLIKE, DIGIT, SERVICE_HEAD, NAME_HEAD, STOP, NEGATION,
- COMMIT_SKIP, CONDITION, APOSTROPHE, UPPER, HYPHEN, NAME_JOINER, CLAUSE_OPENER, COMMA, LEX_STOP, LEAD_SKIP) = (
-    1 << i for i in range(35))
+ COMMIT_SKIP, CONDITION, APOSTROPHE, UPPER, HYPHEN, NAME_JOINER, CLAUSE_OPENER, COMMA, LEX_STOP, LEAD_SKIP, PRESENT,
+ BULLET, NEWLINE) = (1 << i for i in range(38))
 
 FIRST_PERSON = ("i", "me", "my", "mine", "myself")
 PLURAL_PERSON = ("we", "us", "our", "ours", "ourselves")
@@ -40,6 +40,13 @@ PERFECT_AUXILIARIES = ("have", "has", "'ve", "having", "be", "is", "are", "am", 
 # Before "we will", these make it a consequence, not a pledge ("If we wait, we will lose the library").
 CONDITIONS = ("if", "unless", "otherwise", "or", "without", "until")
 NEGATIONS = ("not", "n't", "never", "no", "nt", "nothing", "nobody")
+# Finite verbs in the present (or a modal): when one comes before any simple past in a sentence, the main clause is in
+# the present ("We are patient with people because grief makes everyone impatient, us included").
+PRESENT_FINITE = ("is", "are", "am", "'re", "'m", "isn't", "aren't", "do", "does", "don't", "doesn't", "has", "have",
+                  "'ve", "hasn't", "haven't", "can", "can't", "cannot", "will", "'ll", "won't", "should", "shouldn't",
+                  "must", "mustn't", "ought", "need", "needs", "ai")
+# Marks that open a list item ("- we stay patient when people shout"); after a line break they start a sentence.
+BULLETS = ("-", "–", "—", "*", "•", "·", "+", ">")
 # Words that may stand between a pledge's "I will" and its verb ("I will also personally ring...", "try to visit").
 COMMIT_SKIPS = ("also", "personally", "definitely", "certainly", "then", "each", "both", "all", "now", "just", "first",
                 "really", "actually", "always", "still", "try", "to", "at", "least", "myself", "ourselves", "gladly",
@@ -52,7 +59,7 @@ CLAUSE_OPENERS = frozenset({'"', "“", "‘", "'", ":", ";", "(", "-", "–", "
 # What a word form may say about its sentence: an anchor of a lived moment (a digit, a quotation mark), a quotation,
 # "you"; and candidates that depend on the token before: a Title Case word (a name inside a sentence), a verb in the
 # simple past (not after "have"), an apostrophe (a quotation mark only when it opens).
-FACT_ANCHOR, FACT_QUOTE, FACT_SECOND, FACT_TITLE, FACT_PAST, FACT_APOSTROPHE = 1, 2, 4, 16, 32, 64
+FACT_ANCHOR, FACT_QUOTE, FACT_SECOND, FACT_TITLE, FACT_PAST, FACT_APOSTROPHE, FACT_PRESENT = 1, 2, 4, 16, 32, 64, 128
 
 # Width of each packed count in TokenTable.t_words and t_alpha (enough for MAX_CHARS, 1,000,000 characters).
 STAT_BITS = 21
@@ -107,7 +114,7 @@ class TokenTable:
                             (ACTION, actions), (OPENER, ASK_OPENERS), (CLAIM_OPENER, CLAIM_OPENERS), (PAST, past),
                             (PERFECT, PERFECT_AUXILIARIES), (STOP, STOP_WORDS), (NEGATION, NEGATIONS),
                             (COMMIT_SKIP, COMMIT_SKIPS), (CONDITION, CONDITIONS), (APOSTROPHE, ("'", "’")),
-                            (NAME_JOINER, NAME_JOINERS)):
+                            (NAME_JOINER, NAME_JOINERS), (PRESENT, PRESENT_FINITE), (BULLET, BULLETS)):
             for word in words:
                 self.lower_bits[word] = self.lower_bits.get(word, 0) | flag
         self.claim_verbs = frozenset(CLAIM_VERBS)
@@ -143,7 +150,7 @@ class TokenTable:
                          (CLAIM_VERB, lemma in self.claim_verbs), (DIGIT, any(c.isdigit() for c in text)),
                          (SERVICE_HEAD, lemma in self.service_heads), (NAME_HEAD, text in self.name_heads),
                          (UPPER, lex.is_upper), (HYPHEN, text == "-"), (CLAUSE_OPENER, text in CLAUSE_OPENERS),
-                         (COMMA, text == ","), (LEX_STOP, lex.is_stop),
+                         (COMMA, text == ","), (LEX_STOP, lex.is_stop), (NEWLINE, lex.is_space and "\n" in text),
                          (WORDLIKE, lex.is_alpha or lex.like_num or (
                              not lex.is_punct and not lex.is_space and text[:1] not in ("'", "’") and text != "n't"
                              and any(c.isalpha() for c in text)))):
@@ -165,7 +172,8 @@ class TokenTable:
         self.t_facts[i] = ((FACT_ANCHOR if bits & (DIGIT | QUOTE) else 0) | (FACT_QUOTE if bits & QUOTE else 0)
                            | (FACT_SECOND if bits & SECOND else 0) | (FACT_PAST if bits & PAST else 0)
                            | (FACT_TITLE if bits & TITLE and not bits & FIRST else 0)
-                           | (FACT_APOSTROPHE if bits & QUOTE and bits & APOSTROPHE else 0))
+                           | (FACT_APOSTROPHE if bits & QUOTE and bits & APOSTROPHE else 0)
+                           | (FACT_PRESENT if bits & PRESENT else 0))
         if bits & WORDLIKE:
             self.t_words[i] = 1 | len(text) << STAT_BITS | (len(text) << 2 * STAT_BITS if bits & ASCII else 0)
         if bits & ALPHA:
