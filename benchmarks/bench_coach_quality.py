@@ -4,9 +4,10 @@ Runs relational.coach.analyse(text, kind) on the drafts and compares the result 
 annotation, for the dev split, the held-out split and both together ("all" = dev + heldout). Figures are
 printed as a table (or as JSON with --json), next to the targets from issue 3. Tune on dev; read held-out last.
 
-The `fresh` split (30 drafts nobody tuning the coach has seen) is left out by default: its drafts are not
-even given to the coach. It is measured with --fresh, once per release, by someone who did not tune the
-coach on it (see data/annotated/README.md, "The fresh split"). --errors never lists fresh or held-out drafts.
+The `fresh` split (the newest batch of drafts, which nobody tuning the coach has seen) is left out by
+default: its drafts are not even given to the coach. It is measured with --fresh, once per release, by
+someone who did not tune the coach on it (see data/annotated/README.md, "The fresh split"); after that the
+batch is retired into dev and a new one is written. --errors never lists fresh or held-out drafts.
 
 Usage:
     python benchmarks/bench_coach_quality.py              # table: dev, heldout, all

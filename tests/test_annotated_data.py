@@ -21,8 +21,8 @@ KINDS = {"self", "us", "now"}
 MOVES = {"challenge", "choice", "outcome"}
 KEYS = ["id", "kind", "split", "text", "values", "traps", "sentences", "call_to_action", "notes"]
 SPLITS = {"dev", "heldout", "fresh"}
-# The dev/heldout assignment of the original 85 drafts (README.md, "Splits"); adding the fresh split must
-# never change it.
+# The dev/heldout assignment of the original 85 drafts (README.md, "Splits"); adding a batch must never
+# change it.
 HELDOUT_IDS = {
     "self-002", "self-004", "self-007", "self-012", "self-017", "self-018", "self-021", "self-023", "self-025",
     "us-001", "us-002", "us-007", "us-011", "us-012", "us-017", "us-020", "us-022", "us-023", "us-028",
@@ -48,9 +48,15 @@ def convert():
     return _load_module("annotated_convert", ANNOTATED / "convert.py")
 
 
+def _batch(draft_id: str) -> str | None:
+    """The fixed batch of a draft ("fresh", "fresh2", ...) or None for the original 85."""
+    head = draft_id.split("-")[0]
+    return head if head.startswith("fresh") else None
+
+
 def test_enough_drafts_of_every_kind_in_both_splits(drafts):
-    """At least 60 dev+heldout drafts, all three kinds, each kind in dev and heldout, about a third held out."""
-    original = [d for d in drafts if d["split"] != "fresh"]
+    """At least 60 original drafts, all three kinds, each kind in dev and heldout, about a third held out."""
+    original = [d for d in drafts if _batch(d["id"]) is None]
     assert len(original) >= 60
     by = Counter((d["kind"], d["split"]) for d in original)
     for kind in KINDS:
@@ -60,44 +66,52 @@ def test_enough_drafts_of_every_kind_in_both_splits(drafts):
     assert {d["split"] for d in drafts} == SPLITS
 
 
-def test_fresh_split_is_fixed_and_separate(drafts):
-    """Exactly the fresh-* drafts are in the fresh split, 10 of each kind, listed after all the others."""
+def test_fresh_split_is_the_newest_batch_listed_last(drafts, convert):
+    """The fresh split is exactly the newest batch, at least 10 drafts of each kind, after all the others;
+    retired batches are dev, and no draft of a batch is ever heldout."""
+    newest = convert.FRESH_BATCHES[-1]
+    assert newest not in convert.RETIRED_BATCHES
     fresh = [d for d in drafts if d["split"] == "fresh"]
-    assert [d["split"] == "fresh" for d in drafts] == [d["id"].startswith("fresh-") for d in drafts]
-    assert Counter(d["kind"] for d in fresh) == {"self": 10, "us": 10, "now": 10}
-    assert drafts[-len(fresh):] == fresh, "fresh drafts must come after the original ones in drafts.jsonl"
+    assert [d["split"] == "fresh" for d in drafts] == [_batch(d["id"]) == newest for d in drafts]
+    assert all(n >= 10 for n in Counter(d["kind"] for d in fresh).values()) and len(fresh) >= 30
+    assert drafts[-len(fresh):] == fresh, "the fresh batch must come after all other drafts in drafts.jsonl"
     for d in fresh:
-        assert d["id"] == f"fresh-{d['kind']}-{d['id'][-2:]}" and d["id"][-2:].isdigit(), d["id"]
+        assert d["id"] == f"{newest}-{d['kind']}-{d['id'][-2:]}" and d["id"][-2:].isdigit(), d["id"]
+    for d in drafts:
+        if _batch(d["id"]) in convert.RETIRED_BATCHES:
+            assert d["split"] == "dev", d["id"]
 
 
 def test_original_dev_heldout_assignment_unchanged(drafts):
     """The 85 original drafts keep exactly their documented dev/heldout split."""
-    original = {d["id"]: d["split"] for d in drafts if d["split"] != "fresh"}
+    original = {d["id"]: d["split"] for d in drafts if _batch(d["id"]) is None}
     assert len(original) == 85
     assert {i for i, s in original.items() if s == "heldout"} == HELDOUT_IDS
     assert set(original.values()) == {"dev", "heldout"}
 
 
-def test_adding_fresh_drafts_does_not_move_other_splits(convert, tmp_path):
-    """convert.py leaves fresh drafts out of the random draw: the others' splits are the same with or without."""
+def test_adding_batches_does_not_move_other_splits(convert, tmp_path):
+    """convert.py leaves batches out of the random draw: the others' splits are the same with or without."""
     for path in (convert.SOURCE_DIR).glob("*.md"):
-        if path.name != convert.FRESH_FILE:
+        if path.stem not in convert.FRESH_BATCHES:
             (tmp_path / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
     without = {d["id"]: d["split"] for d in convert.build(tmp_path)}
-    with_fresh = {d["id"]: d["split"] for d in convert.build() if not d["id"].startswith("fresh-")}
-    assert without == with_fresh
+    with_batches = {d["id"]: d["split"] for d in convert.build() if _batch(d["id"]) is None}
+    assert without == with_batches
 
 
 @pytest.mark.parametrize(
     "name, draft_id, message",
     [
-        ("self.md", "fresh-self-01", "belong in fresh.md"),
-        ("fresh.md", "self-001", "belong in fresh.md"),
-        ("fresh.md", "fresh-self-001", "should look like"),
+        ("self.md", "fresh2-self-01", "belong in fresh2.md"),
+        ("fresh.md", "fresh2-self-01", "holds only ids starting 'fresh-'"),
+        ("fresh2.md", "self-001", "holds only ids starting 'fresh2-'"),
+        ("fresh2.md", "fresh2-self-001", "should look like"),
+        ("fresh9.md", "fresh9-self-01", "not a known batch"),
     ],
 )
-def test_fresh_ids_only_in_fresh_file(convert, tmp_path, name, draft_id, message):
-    """fresh-* ids live in source/fresh.md, and fresh.md holds nothing else."""
+def test_batch_ids_only_in_their_file(convert, tmp_path, name, draft_id, message):
+    """fresh2-* ids live in source/fresh2.md, and fresh2.md holds nothing else; unknown batches are refused."""
     filler = " ".join(["word"] * 45)
     (tmp_path / name).write_text(f"### {draft_id}\n{filler}.\n", encoding="utf-8")
     with pytest.raises(convert.MarkupError, match=message):
@@ -109,7 +123,7 @@ def test_ids_unique_and_schema_keys(drafts):
     assert len({d["id"] for d in drafts}) == len(drafts)
     for d in drafts:
         assert list(d) == KEYS, d["id"]
-        assert d["kind"] in KINDS and d["id"].removeprefix("fresh-").startswith(d["kind"] + "-")
+        assert d["kind"] in KINDS and d["id"].split("-")[-2] == d["kind"]
         assert d["split"] in SPLITS
         assert isinstance(d["notes"], str)
 
@@ -193,10 +207,12 @@ def test_coverage_of_the_annotation(drafts, part, scale, no_values):
 
 
 def test_drafts_jsonl_counts(drafts):
-    """85 original drafts (28 self, 29 us, 28 now) and 30 fresh ones (10 of each kind)."""
-    assert Counter(d["kind"] for d in _original(drafts)) == {"self": 28, "us": 29, "now": 28}
-    assert Counter(d["kind"] for d in _fresh(drafts)) == {"self": 10, "us": 10, "now": 10}
-    assert len(drafts) == 115
+    """85 original drafts (28 self, 29 us, 28 now), the retired first batch (10 of each kind) in dev, and the
+    fresh batch after them."""
+    by_batch = Counter((_batch(d["id"]), d["kind"]) for d in drafts)
+    assert {k: by_batch[None, k] for k in KINDS} == {"self": 28, "us": 29, "now": 28}
+    assert {k: by_batch["fresh", k] for k in KINDS} == {"self": 10, "us": 10, "now": 10}
+    assert len(drafts) == 115 + len(_fresh(drafts))
 
 
 def test_convert_reproduces_drafts_jsonl(convert):
@@ -264,10 +280,10 @@ def test_quality_benchmark_hides_fresh_split_by_default(drafts):
     preds = [{} for _ in drafts]
     figures = bench.evaluate(drafts, preds)
     assert set(figures) == {"dev", "heldout", "all"}
-    assert figures["all"]["drafts"] == figures["dev"]["drafts"] + figures["heldout"]["drafts"] == 85
+    assert figures["all"]["drafts"] == figures["dev"]["drafts"] + figures["heldout"]["drafts"] == 115
     assert "fresh" not in bench.table(figures)
     with_fresh = bench.evaluate(drafts, preds, fresh=True)
-    assert with_fresh["fresh"]["drafts"] == 30 and with_fresh["all"]["drafts"] == 85
+    assert with_fresh["fresh"]["drafts"] == len(_fresh(drafts)) >= 30 and with_fresh["all"]["drafts"] == 115
     assert "fresh" in bench.table(with_fresh)
     listed = bench.errors(drafts, preds)
     ids = {line.split()[0] for line in listed.splitlines() if not line.startswith(" ")}

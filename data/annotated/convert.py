@@ -3,7 +3,7 @@
 The markup is described in README.md ("The source format"). In short:
 
     ### self-001                       starts a draft (the prefix gives its kind)
-    ### fresh-self-01                  a draft of the fresh split (only in source/fresh.md)
+    ### fresh2-self-01                 a draft of a fixed batch (only in source/fresh2.md)
     %% a note                          annotator's note (optional, any number)
     One sentence per line. {{challenge, choice}}
     | A line starting with "| " follows the previous sentence after a single newline.
@@ -44,16 +44,18 @@ MIN_WORDS, MAX_WORDS = 40, 400
 SPLIT_SEED = 20250603
 HELDOUT_SHARE = 1 / 3
 
-# The fresh split is fixed, not drawn: every draft whose id starts with "fresh-" is in it, and those drafts
-# live in source/fresh.md and nowhere else. They take no part in the dev/heldout draw, so adding them left
-# the dev/heldout assignment of the original drafts exactly as it was, and they come after them in
-# drafts.jsonl. The fresh split is measured once per release, by someone who did not tune the coach.
+# Fresh batches are fixed, not drawn. A batch is a file source/<name>.md holding exactly the drafts whose
+# ids start with "<name>-" (fresh-self-01 in fresh.md, fresh2-now-07 in fresh2.md). Batches take no part in
+# the dev/heldout draw, so adding one leaves the assignment of the original drafts exactly as it was, and
+# they come after the original drafts in drafts.jsonl, batch by batch. The newest batch is the "fresh"
+# split: written after the coach was tuned, by someone who never saw the coach, and measured once. Once it
+# has been measured and its errors read, it is retired: its drafts join dev and a new batch is written.
 FRESH = "fresh"
-FRESH_PREFIX = "fresh-"
-FRESH_FILE = "fresh.md"
+FRESH_BATCHES = ("fresh", "fresh2")      # oldest first
+RETIRED_BATCHES = ("fresh",)             # measured at stop 7, then used for tuning: split "dev"
 SPLITS = ("dev", "heldout", FRESH)
 
-ID_RE = re.compile(r"^(?:fresh-(self|us|now)-\d{2}|(self|us|now)-\d{3})$")
+ID_RE = re.compile(r"^(?:(fresh\d*)-(self|us|now)-\d{2}|(self|us|now)-\d{3})$")
 TAGS_RE = re.compile(r"\s*\{\{([^{}]*)\}\}\s*$")
 LABEL_RE = re.compile(r"\{([a-z_]+)\}")
 
@@ -83,7 +85,7 @@ class _Draft:
         self.id = draft_id
         self.where = where
         m = ID_RE.match(draft_id)
-        self.kind = m.group(1) or m.group(2)
+        self.kind = m.group(2) or m.group(3)
         self.notes: list[str] = []
         self.out: list[str] = []
         self.length = 0
@@ -220,12 +222,18 @@ def parse_file(path: Path) -> list[dict]:
             if current:
                 drafts.append(current.finish())
             draft_id = line[4:].strip()
-            if not ID_RE.match(draft_id):
+            match = ID_RE.match(draft_id)
+            if not match:
                 _fail(where, f"draft id {draft_id!r} should look like self-001, us-001 or now-001 "
-                             f"(or fresh-self-01 in {FRESH_FILE})")
-            if draft_id.startswith(FRESH_PREFIX) != (path.name == FRESH_FILE):
-                _fail(where, f"draft id {draft_id!r}: ids starting {FRESH_PREFIX!r} belong in {FRESH_FILE}, "
-                             f"and {FRESH_FILE} holds only those")
+                             f"(or fresh2-self-01 in fresh2.md)")
+            batch = match.group(1)
+            if batch is not None and batch not in FRESH_BATCHES:
+                _fail(where, f"draft id {draft_id!r}: {batch!r} is not a known batch "
+                             f"({', '.join(FRESH_BATCHES)}); add it to FRESH_BATCHES in convert.py")
+            if path.stem in FRESH_BATCHES and batch != path.stem:
+                _fail(where, f"draft id {draft_id!r}: {path.name} holds only ids starting {path.stem + '-'!r}")
+            if batch is not None and path.stem != batch:
+                _fail(where, f"draft id {draft_id!r}: ids starting {batch + '-'!r} belong in {batch}.md")
             current = _Draft(draft_id, where)
         elif current is None:
             continue  # commentary before the first draft
@@ -241,18 +249,31 @@ def parse_file(path: Path) -> list[dict]:
     return drafts
 
 
+def batch_of(draft: dict) -> str | None:
+    """The fresh batch a draft was written in ("fresh", "fresh2", ...), or None for an original draft."""
+    match = ID_RE.match(draft["id"])
+    return match.group(1) if match else None
+
+
 def is_fresh(draft: dict) -> bool:
-    """Whether a draft belongs to the fixed fresh split (its id starts with "fresh-")."""
-    return draft["id"].startswith(FRESH_PREFIX)
+    """Whether a draft was written in a fixed batch (retired or not), outside the dev/heldout draw."""
+    return batch_of(draft) is not None
+
+
+def batch_order(draft: dict) -> int:
+    """0 for original drafts, then 1, 2, ... for the batches, oldest first."""
+    batch = batch_of(draft)
+    return 0 if batch is None else FRESH_BATCHES.index(batch) + 1
 
 
 def assign_splits(drafts: list[dict]) -> None:
-    """Fresh drafts get split "fresh"; of the others, a random third of each kind is heldout (fixed seed),
-    the rest dev. Fresh drafts are left out of the draw, so they cannot change the dev/heldout assignment."""
+    """Drafts of the current batch get split "fresh", those of retired batches "dev"; of the original drafts,
+    a random third of each kind is heldout (fixed seed), the rest dev. Batches are left out of the draw, so
+    they cannot change the dev/heldout assignment."""
     rng = random.Random(SPLIT_SEED)
     for d in drafts:
         if is_fresh(d):
-            d["split"] = FRESH
+            d["split"] = "dev" if batch_of(d) in RETIRED_BATCHES else FRESH
     for kind in KINDS:
         ids = sorted(d["id"] for d in drafts if d["kind"] == kind and not is_fresh(d))
         heldout = set(rng.sample(ids, round(len(ids) * HELDOUT_SHARE)))
@@ -270,9 +291,9 @@ def build(source_dir: Path = SOURCE_DIR) -> list[dict]:
     duplicates = [i for i, n in seen.items() if n > 1]
     if duplicates:
         raise MarkupError(f"duplicate draft ids: {', '.join(sorted(duplicates))}")
-    # Original drafts first (by kind, then id), then the fresh ones in the same order, so the fresh
-    # lines are appended after the original lines of drafts.jsonl.
-    drafts.sort(key=lambda d: (is_fresh(d), KINDS.index(d["kind"]), d["id"]))
+    # Original drafts first (by kind, then id), then each batch in the same order, oldest first, so a new
+    # batch's lines are appended after all the earlier lines of drafts.jsonl.
+    drafts.sort(key=lambda d: (batch_order(d), KINDS.index(d["kind"]), d["id"]))
     assign_splits(drafts)
     return drafts
 
@@ -337,8 +358,10 @@ def main(argv: list[str] | None = None) -> int:
         OUTPUT.write_text(content, encoding="utf-8")
         print(f"wrote {len(drafts)} drafts to {OUTPUT}")
     if args.stats:
-        for title, group in (("dev and heldout", [d for d in drafts if not is_fresh(d)]),
-                             ("fresh", [d for d in drafts if is_fresh(d)])):
+        groups = [("original drafts (dev and heldout)", [d for d in drafts if not is_fresh(d)])]
+        groups += [(f"batch {b}" + (" (retired: dev)" if b in RETIRED_BATCHES else " (the fresh split)"),
+                    [d for d in drafts if batch_of(d) == b]) for b in FRESH_BATCHES]
+        for title, group in groups:
             if group:
                 print(stats(group, title))
     return 0
