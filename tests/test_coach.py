@@ -201,9 +201,12 @@ def test_other_persons_forms_leave_out_phrases_that_are_rarely_a_value():
         assert flagged(text) == [], text
 
 
-def test_a_cue_with_no_family_of_its_own_takes_its_neighbours():
-    found = dict(flagged("It mattered to me that she was treated with dignity."))
-    assert found["It mattered to me"] == "universalism"
+def test_a_cue_with_no_family_of_its_own_is_a_frame_beside_a_value_and_a_value_alone():
+    """"It mattered to me" frames the value it introduces (only the value is marked, as the annotation guide says);
+    with no value named in its sentence, it is the value itself."""
+    assert flagged("It mattered to me that she was treated with dignity.") == [("dignity", "universalism")]
+    assert flagged("Peace matters to me.") == [("Peace", "universalism")]
+    assert flagged("It mattered to me.") == [("It mattered to me", "benevolence")]
 
 
 TRAPS = [

@@ -491,21 +491,14 @@ def _merge_care_objects(view: DocView, kept: list[tuple[int, int, str, str]],
 
 
 def _resolve_any_family(doc: Doc, kept: list[tuple[int, int, str, str]], view: DocView) -> list[tuple[int, int, str, str]]:
-    """Give each "*" term the family of the nearest named value in its sentence (benevolence if none)."""
+    """A "*" term ("it mattered to me") is a frame when its sentence names a value ("Peace matters to me"): the value
+    is the span, so the frame is dropped. With no named value it is the value itself, in benevolence."""
     if not any(f == ANY_FAMILY for _, _, f, _ in kept):
         return kept
     first_tokens = view.first_tokens()
-    by_sentence: dict[int, list[tuple[int, str]]] = {}
-    for start, _, family, _ in kept:
-        if family != ANY_FAMILY:
-            by_sentence.setdefault(bisect_right(first_tokens, start), []).append((start, family))
-    resolved = []
-    for start, end, family, term in kept:
-        if family == ANY_FAMILY:
-            others = by_sentence.get(bisect_right(first_tokens, start), [])
-            family = min(others, key=lambda o: abs(o[0] - start))[1] if others else DEFAULT_FAMILY
-        resolved.append((start, end, family, term))
-    return resolved
+    named = {bisect_right(first_tokens, start) for start, _, family, _ in kept if family != ANY_FAMILY}
+    return [(start, end, DEFAULT_FAMILY if family == ANY_FAMILY else family, term) for start, end, family, term in kept
+            if family != ANY_FAMILY or bisect_right(first_tokens, start) not in named]
 
 
 # Every cue label as "group:label"; story_moves stores cues as indexes into this tuple.
