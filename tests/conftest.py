@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from browser_support import CHROMIUM_ARGS, chromium_path, serve
+
 ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "_build" / "html"
 
@@ -37,3 +39,23 @@ def built_html() -> Path:
     if not (HTML / "index.html").exists():
         pytest.fail("The book is not built: run scripts/setup.sh (Quick start line 1) first.")
     return HTML
+
+
+# The two browser fixtures below are shared by the light-mode (test_browser_pages.py) and dark-mode
+# (test_browser_dark_mode.py) page tests. Each module gets its own server and browser.
+@pytest.fixture(scope="module")
+def site(built_html):
+    """The built book served on localhost; yields the base URL."""
+    with serve(built_html) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, launched through Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield b
+        b.close()

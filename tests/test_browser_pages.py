@@ -4,26 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from browser_support import ARTIFACTS, CHROMIUM_ARGS, PageWatch, axe_violations, chromium_path, describe, serve
-from conftest import HTML, toc_files
+from browser_support import ARTIFACTS, PageWatch, axe_violations, describe
+from conftest import toc_files
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def site(built_html):
-    with serve(built_html) as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.mark.parametrize("page_name", toc_files())
