@@ -469,6 +469,31 @@ def test_an_imperative_phrase_after_a_subject_tells_rather_than_asks():
     assert not generic.call_to_action.present
 
 
+def test_an_imperative_after_a_leading_condition_is_an_ask():
+    fb = analyse("The allotments close in May. so if you've ever thought about it, come to the meeting", "now")
+    assert fb.call_to_action.present
+
+
+def test_an_ask_reported_in_the_past_is_not_an_ask_of_the_listeners():
+    report = ("We found forty boxes of photographs. We put them up on a screen in the library and asked people to "
+              "come and name faces. Eight hundred people came.")
+    assert not analyse(report, "us").call_to_action.present
+    live = "The pool closes in May. Please come to the meeting we planned for Tuesday at 7pm in the library."
+    assert analyse(live, "now").call_to_action.present
+
+
+def test_backing_a_motion_at_a_dated_meeting_is_a_specific_ask():
+    fb = analyse("Children are hungry at school. I'm asking every councillor here to back the motion at the budget "
+                 "meeting on 24 February.", "now")
+    assert fb.call_to_action.present and fb.call_to_action.specific
+
+
+def test_a_lesson_drawn_in_the_past_tense_is_a_claim():
+    fb = analyse("What I learned is that most people are honest if you give them a way to be.", "self")
+    assert [s.abstract_claim for s in fb.sentences] == [True]
+    assert not fb.call_to_action.present
+
+
 # --- sentences: moves, abstract claims, emotions -------------------------------------------------------------------
 
 

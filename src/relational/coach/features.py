@@ -16,8 +16,9 @@ from spacy.tokens import Doc
 from relational.coach.components import CUE_LABELS
 from relational.coach.results import EMOTIONS, SentenceFeedback
 from relational.coach.tokens import (
-    ACTION, CLAIM_OPENER, CLAIM_VERB, COMMIT_SKIP, CONDITION, FACT_ANCHOR, FACT_APOSTROPHE, FACT_PAST, FACT_PRESENT,
-    FACT_QUOTE, FACT_SECOND, FACT_TITLE, FIRST, LEAD_SKIP, NEGATION, NUM, PERFECT, PLURAL, PUNCT, SECOND, SPACE, STOP, token_arrays,
+    ACTION, CLAIM_OPENER, CLAIM_VERB, COMMA, COMMIT_SKIP, CONDITION, FACT_ANCHOR, FACT_APOSTROPHE, FACT_PAST,
+    FACT_PRESENT, FACT_QUOTE, FACT_SECOND, FACT_TITLE, FIRST, LEAD_SKIP, NEGATION, NUM, PERFECT, PLURAL, PUNCT, SECOND,
+    SPACE, STOP, token_arrays,
 )
 
 # Bit of each cue label ("move:choice", "emotion:hope"...) in a sentence's int of label bits.
@@ -164,6 +165,7 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
     # a present or a modal before any past ("We are patient because grief makes everyone impatient, us included")
     # a standing claim. tensed = the sentence of the last finite verb seen (context is in token order).
     tensed = -1
+    past_at: dict[int, int] = {}  # sentence -> its first finite verb, when that is a simple past
     for t, x in zip(context.tolist(), facts[context].tolist()):
         before = bits[t - 1] if t else PUNCT
         if x & FACT_TITLE and not before & (PUNCT | SPACE) and not starts_mask[t]:
@@ -173,6 +175,7 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
                 tensed = bisect_right(s_start, t) - 1
                 if x & FACT_PAST and not x & FACT_PRESENT:
                     code[t] |= T_PAST
+                    past_at[tensed] = t
         # "If you ..." speaks of anyone, not to the listeners ("most people are honest if you give them a way").
         if x & FACT_SECOND and before & CONDITION:
             code[t] &= ~T_SECOND
@@ -222,6 +225,13 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
         last_lead -= 1
     imperative = [False] * n_sent
     ask = [False] * n_sent
+    # The first ask cue of each sentence that has a simple past, by token.
+    first_ask: dict[int, int] = {}
+    if past_at:
+        for t in np.flatnonzero(words & (1 << ASK_LABEL)).tolist() + [c[1] for c in longer if c[0] == ASK_LABEL]:
+            si = sent_of(t)
+            if si in past_at and t < first_ask.get(si, n):
+                first_ask[si] = t
     quotes = [False] * n_sent
     for i in range(n_sent):
         a, z = s_start[i], s_end[i]
@@ -231,15 +241,27 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
             at += 1
         if at >= limit and last_lead < a:  # no lead token from here on: the last one before stands in
             at = last_lead if last_lead >= 0 else a
-        imperative[i] = imp = bool(at < limit and bits[at] & ACTION and at + 1 < z
-                                   and not (at + 2 >= z and bits[at + 1] & PUNCT))
+        imp = bool(at < limit and bits[at] & ACTION and at + 1 < z and not (at + 2 >= z and bits[at + 1] & PUNCT))
+        if not imp and at < z and bits[at] & CONDITION:
+            # After a leading condition, the imperative follows its comma ("If you can, come on Tuesday").
+            comma = at + 1
+            while comma < z and not bits[comma] & COMMA:
+                comma += 1
+            after = comma + 1
+            while after < z and bits[after] & LEAD_SKIP:
+                after += 1
+            imp = bool(after + 1 < z and bits[after] & ACTION)
+        imperative[i] = imp
         m, f = labels_of[i], per_sentence[i]
         quotes[i] = quoted = bool(f & T_QUOTE)
         # Near the end of a draft, a sentence to "you" with an action in it is an ask ("You can sign up at the
         # door"). A belief frame ("We believe health shouldn't depend on your postcode") speaks of a generic "you".
         to_you = (i >= n_sent - 2 and f & T_SECOND and m & B_ACTION_CUE
                   and not m & (B_BELIEF | B_FRAME))
-        ask[i] = not quoted and not m & B_RHETORICAL and bool(m & B_ASK_CUE or imp or to_you)
+        # An ask cue after a simple past that opens the sentence reports an ask made then ("We put the pictures up
+        # in the library and asked people to come and name faces"); it asks nothing of these listeners.
+        cued = bool(m & B_ASK_CUE) and not (i in past_at and first_ask.get(i, n) > past_at[i])
+        ask[i] = not quoted and not m & B_RHETORICAL and bool(cued or imp or to_you)
     # With no ask of others, a first-person pledge ("I will phone three residents by Friday") is the story of now's
     # call to action: the commitment the speaker makes in front of the room.
     commit_action = [False] * n_sent
