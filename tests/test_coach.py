@@ -494,6 +494,16 @@ def test_a_lesson_drawn_in_the_past_tense_is_a_claim():
     assert not fb.call_to_action.present
 
 
+def test_the_narrator_doing_something_in_the_past_is_a_choice_but_a_state_is_not():
+    def moves(text):
+        return [s.moves for s in analyse(text, "us").sentences]
+    assert "choice" in moves("We wrote one letter together, in three languages.")[0]
+    assert "choice" in moves("So we also changed the letters so they are shorter.")[0]
+    assert "choice" not in moves("We lived in a damp flat above a chip shop.")[0]
+    assert "choice" not in moves("I was nine and I was scared.")[0]
+    assert "choice" not in moves("The council sent us a letter in May.")[0]
+
+
 # --- sentences: moves, abstract claims, emotions -------------------------------------------------------------------
 
 

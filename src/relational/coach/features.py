@@ -17,8 +17,8 @@ from relational.coach.components import CUE_LABELS
 from relational.coach.results import EMOTIONS, SentenceFeedback
 from relational.coach.tokens import (
     ACTION, CLAIM_OPENER, CLAIM_VERB, COMMA, COMMIT_SKIP, CONDITION, FACT_ANCHOR, FACT_APOSTROPHE, FACT_PAST,
-    FACT_PRESENT, FACT_QUOTE, FACT_SECOND, FACT_TITLE, FIRST, LEAD_SKIP, NEGATION, NUM, PERFECT, PLURAL, PUNCT, SECOND,
-    SPACE, STOP, token_arrays,
+    FACT_PRESENT, FACT_QUOTE, FACT_SECOND, FACT_TITLE, FIRST, LEAD_SKIP, NARRATOR, NEGATION, NUM, PAST, PERFECT, PLURAL,
+    PUNCT, SECOND, SPACE, STATE, STOP, token_arrays,
 )
 
 # Bit of each cue label ("move:choice", "emotion:hope"...) in a sentence's int of label bits.
@@ -285,6 +285,8 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
         anchored = bool(f & T_ANCHOR or m & B_ANCHOR_CUE)
         abstract = ((values[i] > 0 and (frame[i] or belief or not f & T_PAST)) or belief) and not anchored and not ask[i]
         moves = m & 7
+        if not now and not moves & 2 and _narrator_acts(bits, s_start[i], s_end[i]):
+            moves |= 2
         # A feeling that blocks action (inertia, apathy, fear, isolation, self-doubt), or anger, marks a difficulty:
         # a challenge.
         if m & CHALLENGE_MASK:
@@ -306,6 +308,20 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
                               _ask_cues(words, longer, s_start, s_end, ask), s_start, s_end, bits)
     counts = [int(np.count_nonzero(b & flag)) for flag in (FIRST, PLURAL, SECOND)]
     return DocFeatures(sentences, cta, counts[0], counts[1], counts[2], len(value_spans))
+
+
+def _narrator_acts(bits: list[int], a: int, z: int) -> bool:
+    """Whether a sentence opens (after at most two openers) with "I" or "we" and a verb of doing in the simple past
+    ("We wrote one letter together", "So I rang her back"), perhaps after an adverb ("we also changed")."""
+    at = a
+    while at < z and at < a + 2 and bits[at] & LEAD_SKIP:
+        at += 1
+    if at >= z or not bits[at] & NARRATOR:
+        return False
+    at += 1
+    while at < z and at < a + 5 and bits[at] & COMMIT_SKIP and not bits[at] & PAST:
+        at += 1
+    return at < z and bool(bits[at] & PAST) and not bits[at] & STATE
 
 
 def _cues_by_sentence(words, longer, s_start, s_end, sent_of, only=None) -> dict[int, list[tuple[int, int, int]]]:

@@ -22,7 +22,7 @@ from spacy.vocab import Vocab
 (ALPHA, PUNCT, SPACE, QUOTE, NUM, TITLE, ASCII, SENT_END, PARAGRAPH, ENGLISH, FIRST, PLURAL, SECOND, ACTION, OPENER,
  CLAIM_OPENER, CLAIM_VERB, PAST, PERFECT, WORDLIKE, DIGIT, SERVICE_HEAD, NAME_HEAD, STOP, NEGATION,
  COMMIT_SKIP, CONDITION, APOSTROPHE, UPPER, HYPHEN, NAME_JOINER, CLAUSE_OPENER, COMMA, LEX_STOP, LEAD_SKIP, PRESENT,
- BULLET, NEWLINE) = (1 << i for i in range(38))
+ BULLET, NEWLINE, NARRATOR, STATE) = (1 << i for i in range(40))
 
 FIRST_PERSON = ("i", "me", "my", "mine", "myself")
 PLURAL_PERSON = ("we", "us", "our", "ours", "ourselves")
@@ -45,6 +45,17 @@ NEGATIONS = ("not", "n't", "never", "no", "nt", "nothing", "nobody")
 PRESENT_FINITE = ("is", "are", "am", "'re", "'m", "isn't", "aren't", "do", "does", "don't", "doesn't", "has", "have",
                   "'ve", "hasn't", "haven't", "can", "can't", "cannot", "will", "'ll", "won't", "should", "shouldn't",
                   "must", "mustn't", "ought", "need", "needs", "ai")
+# The narrator as a subject ("I", "we"): followed by a verb of doing in the simple past, the sentence tells what the
+# narrator did, a choice ("We wrote one letter together, in three languages").
+NARRATORS = ("i", "we")
+# Simple pasts that tell a state, a feeling or a perception rather than something done.
+STATE_VERBS = ("was", "were", "had", "felt", "knew", "thought", "wanted", "remembered", "loved", "liked", "hated",
+               "needed", "saw", "heard", "grew", "lived", "used", "became", "seemed", "looked", "sounded", "noticed",
+               "realised", "realized", "learned", "learnt", "found", "missed", "worried", "wondered", "hoped",
+               "believed", "expected", "owned", "belonged", "got", "came", "met", "spent", "understood", "forgot",
+               "didn't", "couldn't", "wasn't", "weren't", "hadn't", "wouldn't", "did", "could", "would", "might",
+               "should", "lost", "fell", "cried", "laughed", "smiled", "sat", "stood", "lay", "slept", "woke", "stayed",
+               "waited", "watched", "listened", "enjoyed", "cared", "meant", "said", "told", "asked", "was n't")
 # Marks that open a list item ("- we stay patient when people shout"); after a line break they start a sentence.
 BULLETS = ("-", "–", "—", "*", "•", "·", "+", ">")
 # Words that may stand between a pledge's "I will" and its verb ("I will also personally ring...", "try to visit").
@@ -114,7 +125,8 @@ class TokenTable:
                             (ACTION, actions), (OPENER, ASK_OPENERS), (CLAIM_OPENER, CLAIM_OPENERS), (PAST, past),
                             (PERFECT, PERFECT_AUXILIARIES), (STOP, STOP_WORDS), (NEGATION, NEGATIONS),
                             (COMMIT_SKIP, COMMIT_SKIPS), (CONDITION, CONDITIONS), (APOSTROPHE, ("'", "’")),
-                            (NAME_JOINER, NAME_JOINERS), (PRESENT, PRESENT_FINITE), (BULLET, BULLETS)):
+                            (NAME_JOINER, NAME_JOINERS), (PRESENT, PRESENT_FINITE), (BULLET, BULLETS),
+                            (NARRATOR, NARRATORS), (STATE, STATE_VERBS)):
             for word in words:
                 self.lower_bits[word] = self.lower_bits.get(word, 0) | flag
         self.claim_verbs = frozenset(CLAIM_VERBS)
