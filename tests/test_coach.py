@@ -504,6 +504,13 @@ def test_the_narrator_doing_something_in_the_past_is_a_choice_but_a_state_is_not
     assert "choice" not in moves("The council sent us a letter in May.")[0]
 
 
+def test_prompts_name_late_sentences_with_ordinals():
+    story = " ".join(["I walked to the station in the rain."] * 13) + " Fairness is very important to me."
+    prompts = analyse(story, "self").prompts
+    assert any("Your 14th sentence names a value" in p for p in prompts), prompts
+    assert not any("number 14" in p for p in prompts)
+
+
 # --- sentences: moves, abstract claims, emotions -------------------------------------------------------------------
 
 

@@ -58,7 +58,12 @@ def too_long_prompts() -> tuple[str, ...]:
 
 
 def _ordinal(i: int) -> str:
-    return ORDINALS[i] if i < len(ORDINALS) else f"number {i + 1}"
+    """"first" ... "tenth" for the first ten sentences, then "11th", "12th", "21st", "22nd"..."""
+    if i < len(ORDINALS):
+        return ORDINALS[i]
+    n = i + 1
+    suffix = "th" if n % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
 
 def choose_prompts(feedback: Feedback, feats: DocFeatures) -> tuple[str, ...]:
