@@ -74,6 +74,14 @@ def axe_violations(page) -> list[dict]:
     return result["violations"]
 
 
+def assert_page_clean(watch: PageWatch, violations: list[dict], what: str = "WCAG 2.2 AA violations") -> None:
+    """No request to another host, no console error, no failed request and no axe violation on a page."""
+    assert not watch.foreign_requests, f"requests to other hosts: {watch.foreign_requests}"
+    assert not watch.console_errors, f"console errors: {watch.console_errors}"
+    assert not watch.failed_requests, f"failed requests: {watch.failed_requests}"
+    assert not violations, f"{what}:\n" + describe(violations)
+
+
 def describe(violations: list[dict]) -> str:
     lines = []
     for v in violations:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser_support import PageWatch, axe_violations, describe
+from browser_support import PageWatch, assert_page_clean, axe_violations, describe
 
 pytestmark = pytest.mark.browser
 
@@ -84,10 +84,7 @@ def test_page_is_dark_and_accessible(page_name, site, browser):
         assert_dark(page)  # still dark after axe ran: the theme's JS did not switch back
     finally:
         context.close()
-    assert not watch.foreign_requests, f"requests to other hosts: {watch.foreign_requests}"
-    assert not watch.console_errors, f"console errors: {watch.console_errors}"
-    assert not watch.failed_requests, f"failed requests: {watch.failed_requests}"
-    assert not violations, "WCAG 2.2 AA violations in dark mode:\n" + describe(violations)
+    assert_page_clean(watch, violations, "WCAG 2.2 AA violations in dark mode")
 
 
 def test_pages_have_what_they_stand_for(site, browser):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser_support import ARTIFACTS, PageWatch, axe_violations, describe
+from browser_support import ARTIFACTS, PageWatch, assert_page_clean, axe_violations
 from conftest import toc_files
 
 pytestmark = pytest.mark.browser
@@ -26,10 +26,7 @@ def test_page_loads_offline_cleanly_and_accessibly(page_name, site, browser):
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "book-index-desktop.png"), full_page=False)
     context.close()
-    assert not watch.foreign_requests, f"requests to other hosts: {watch.foreign_requests}"
-    assert not watch.console_errors, f"console errors: {watch.console_errors}"
-    assert not watch.failed_requests, f"failed requests: {watch.failed_requests}"
-    assert not violations, "WCAG 2.2 AA violations:\n" + describe(violations)
+    assert_page_clean(watch, violations)
 
 
 def test_watch_catches_a_request_to_another_host(site, browser):
