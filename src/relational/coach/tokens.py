@@ -55,7 +55,7 @@ STATE_VERBS = ("was", "were", "had", "felt", "knew", "thought", "wanted", "remem
                "believed", "expected", "owned", "belonged", "got", "came", "met", "spent", "understood", "forgot",
                "didn't", "couldn't", "wasn't", "weren't", "hadn't", "wouldn't", "did", "could", "would", "might",
                "should", "lost", "fell", "cried", "laughed", "smiled", "sat", "stood", "lay", "slept", "woke", "stayed",
-               "waited", "watched", "listened", "enjoyed", "cared", "meant", "said", "told", "asked", "was n't")
+               "waited", "watched", "listened", "enjoyed", "cared", "meant", "said", "told", "asked")
 # Marks that open a list item ("- we stay patient when people shout"); after a line break they start a sentence.
 BULLETS = ("-", "–", "—", "*", "•", "·", "+", ">")
 # Words that may stand between a pledge's "I will" and its verb ("I will also personally ring...", "try to visit").
