@@ -1,8 +1,10 @@
 """Speed of the story coach, measured in one run (figures and ratios, not a pass/fail test).
 
 Prints: analyse throughput (words/s) over a varied corpus of generated drafts, spaCy's bare tokenizer on the same
-text (the floor) and the ratio; latency of one 1,000-word draft; import + pipeline build time (fresh process); and a
-linearity check (time per word at 1k, 10k and 100k words).
+text (the floor) and the ratio; latency of one 1,000-word draft; import + pipeline build time (fresh process); a
+linearity check (time per word at 1k, 10k and 100k words); and where analyse spends its time, stage by stage (CPU
+microseconds a draft, each stage run alone over the corpus, so the stages add up to a little less than analyse,
+which also pays for the stages evicting each other's data from the CPU caches).
 
 Run: .venv/bin/python benchmarks/bench_coach_speed.py [--words 200000] [--seed 7]
 """
@@ -221,6 +223,43 @@ def main() -> None:
         per_word = best / size * 1e6
         base = base or per_word
         print(f"  {size:>7,} words: {best * 1000:9.2f} ms  {per_word:6.2f} us/word  (x{per_word / base:.2f} of 1k)")
+
+
+    stages(corpus)
+
+
+def stages(corpus: list[str]) -> None:
+    """CPU time of each step of analyse, run one step at a time over the whole corpus (microseconds a draft)."""
+    from relational.coach import load
+    from relational.coach.analysis import _word_stats, feedback_from_doc
+    from relational.coach.features import sentence_features
+
+    nlp = load()
+    tokens = nlp.get_pipe("coach_tokens")
+    pairs = [(nlp.make_doc(t), t) for t in corpus]
+    steps: list[tuple[str, float]] = []
+
+    def step(name: str, fn) -> None:
+        best = float("inf")
+        for _ in range(2):  # the faster of two runs: the first may still be filling caches
+            cpu = time.process_time()
+            for doc, text in pairs:
+                fn(doc, text)
+            best = min(best, time.process_time() - cpu)
+        steps.append((name, best / len(pairs) * 1e6))
+
+    step("tokenizer (make_doc)", lambda doc, text: nlp.make_doc(text))
+    step("coach_tokens", lambda doc, text: tokens(doc))
+    step("word counts and language check", lambda doc, text: _word_stats(doc, text))
+    for name, proc in nlp.pipeline:
+        if proc is not tokens:
+            step(name, lambda doc, text, proc=proc: proc.mark(doc, spans=False))
+    step("sentence features", lambda doc, text: sentence_features(doc, "now"))
+    step("feedback (sentence features again, prompts, results)", lambda doc, text: feedback_from_doc(doc, "now", 1, text))
+    print("where the time goes (CPU microseconds a draft, each step alone over the corpus; the last includes the one "
+          "before it):")
+    for name, us in steps:
+        print(f"  {name:55} {us:8.1f}")
 
 
 if __name__ == "__main__":
