@@ -427,7 +427,27 @@ BOTH_SENSES = [
     ("People call us an honest broker between the family and the police.", "honest", False),
     ("I volunteered at the record office to fill the days.", "volunteer", False),
     ("Pat and Den treated me like family from the first cup of tea.", "like family", True),
+    # Added at stop 8 from the retired second batch.
+    ("Everyone deserves a welcome.", "welcome", True),
+    ("Welcome to the meeting.", "welcome", False),
+    ("We met them at the Welcome Centre.", "welcome", False),
+    ("Trust is at the heart of our service.", "trust", True),
+    ("We wrote to the Trust about it.", "trust", False),
+    ("we met at unity street and talked", "unity", False),
+    ("The bed manager, who controls every bed in the building, wanted her moved.", "controls", True),
+    ("We ran pest control visits.", "control", False),
+    ("She shared her song sheet.", "shared", True),
+    ("I believe in rules because they end up protecting people.", "rules", True),
+    ("Learning matters at every age.", "learning", True),
+    ("Six flats are for adults with learning disabilities.", "learning", False),
+    ("They built a protected lane on the ring road.", "protected", False),
 ]
+
+
+def test_the_guide_families_for_welcome_listening_patience_and_belonging():
+    found = dict(flagged("We made them feel welcome, we listened to them, we were patient, and they belonged here."))
+    assert found == {"feel welcome": "universalism", "listened to them": "universalism", "were patient": "conformity",
+                     "belonged here": "security"}, found
 
 
 @pytest.mark.parametrize("text,word,is_value", BOTH_SENSES)

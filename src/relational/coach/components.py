@@ -285,7 +285,10 @@ class SenseChecker:
             if not b & (TITLE | UPPER | NAME_JOINER) or starts[i]:
                 break
             i += 1
-        if bits[start] & NAME_HEAD and all(bits[j] & TITLE for j in range(start, end)):
+        # A name head that is itself the cue ("Trust", "Pride") is a name, unless it opens a sentence on its own
+        # ("Trust is at the heart of our service").
+        if bits[start] & NAME_HEAD and all(bits[j] & TITLE for j in range(start, end)) and not (
+                starts[start] and (end >= n or not bits[end] & TITLE)):
             return "name"
         # A capitalised value word inside a sentence is a name (Grace, Faith, Healthy Columbia), unless it
         # follows a quote, colon or bullet, where a new clause may start.
