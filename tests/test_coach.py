@@ -531,6 +531,19 @@ def test_prompts_name_late_sentences_with_ordinals():
     assert not any("number 14" in p for p in prompts)
 
 
+def test_rights_and_lessons_are_claims_and_the_present_moment_anchors():
+    def abstract(text):
+        return [s.abstract_claim for s in analyse(text, "now").sentences]
+    assert abstract("Everyone has a right to a warm and safe home.") == [True]
+    assert abstract("It taught us that when we stand up for each other, the council listens.") == [True]
+    assert abstract("Right now all the power sits with them.") == [False]
+
+
+def test_we_must_act_now_is_a_vague_call_to_action():
+    fb = analyse("The centre closes in March. Two hundred families use it. We must act now.", "now")
+    assert fb.call_to_action.present and not fb.call_to_action.specific
+
+
 # --- sentences: moves, abstract claims, emotions -------------------------------------------------------------------
 
 
