@@ -544,6 +544,14 @@ def test_we_must_act_now_is_a_vague_call_to_action():
     assert fb.call_to_action.present and not fb.call_to_action.specific
 
 
+def test_a_past_when_in_a_story_of_now_is_the_hope_it_can_change():
+    text = ("The 33 bus stops in April. But when the villages packed the transport meeting two years ago, the "
+            "councillors found the subsidy within a month. Come to County Hall on Tuesday at 6pm.")
+    moves = [s.moves for s in analyse(text, "now").sentences]
+    assert "outcome" in moves[1]
+    assert "outcome" not in [m for s in analyse(text, "self").sentences[1:2] for m in s.moves]
+
+
 # --- sentences: moves, abstract claims, emotions -------------------------------------------------------------------
 
 

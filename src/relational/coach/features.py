@@ -275,6 +275,7 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
     last = np.array(s_end) - 1
     end_chars = (idx[last] + tokens.length[last]).tolist()
     now = kind == "now"
+    when = doc.vocab.strings["when"] if now else 0
     sentences = []
     for i in range(n_sent):
         m, f = labels_of[i], per_sentence[i]
@@ -300,6 +301,10 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
                 moves |= 2
             if m & B_HOPE:
                 moves |= 4
+            # Evidence that change can happen is told as a past "when ..." ("When the villages packed the transport
+            # meeting, the councillors found the subsidy"): the hope of a story of now, so an outcome.
+            if f & T_PAST and _opens_with(bits, tokens.lower, s_start[i], s_end[i], when):
+                moves |= 4
         sentences.append(SentenceFeedback(start_chars[i], end_chars[i], MOVE_SETS[moves], abstract,
                                           EMOTION_SETS[m >> EMOTION_SHIFT & EMOTION_MASK]))
     cta = None
@@ -308,6 +313,14 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
                               _ask_cues(words, longer, s_start, s_end, ask), s_start, s_end, bits)
     counts = [int(np.count_nonzero(b & flag)) for flag in (FIRST, PLURAL, SECOND)]
     return DocFeatures(sentences, cta, counts[0], counts[1], counts[2], len(value_spans))
+
+
+def _opens_with(bits: list[int], lower: np.ndarray, a: int, z: int, word: int) -> bool:
+    """Whether a sentence's first word (after a bullet or an opener such as "but" or "and") is `word` (a hash)."""
+    at = a
+    while at < z and at < a + 2 and bits[at] & (LEAD_SKIP | CLAIM_OPENER) and int(lower[at]) != word:
+        at += 1
+    return at < z and int(lower[at]) == word
 
 
 def _narrator_acts(bits: list[int], a: int, z: int) -> bool:
