@@ -441,6 +441,20 @@ BOTH_SENSES = [
     ("Learning matters at every age.", "learning", True),
     ("Six flats are for adults with learning disabilities.", "learning", False),
     ("They built a protected lane on the ring road.", "protected", False),
+    # Added at stop 8 from the retired third batch.
+    ("I left care at eighteen with a bin bag of clothes.", "care", False),
+    ("The horse fair every June fills the field.", "fair", False),
+    ("Len showed me how a power drill worked.", "power", False),
+    ("The duty supervisor makes the call.", "duty", False),
+    ("On the village page they were fair game.", "fair", False),
+    ("We asked the lads what they wanted, and we listened.", "listened", True),
+    ("Derek now shares what he knows every second Saturday.", "shares what", True),
+    ("Every child deserves the chance to learn.", "chance to learn", True),
+    ("Everyone deserves a home.", "home", True),
+    ("Whether someone lives in a care home or not, their voice should be heard.", "voice", True),
+    ("We filled each hole properly the first time.", "properly", True),
+    ("The boiler wasn't working properly.", "properly", False),
+    ("Climate change is the biggest challenge of our time.", "climate", False),
 ]
 
 
@@ -550,6 +564,16 @@ def test_a_past_when_in_a_story_of_now_is_the_hope_it_can_change():
     moves = [s.moves for s in analyse(text, "now").sentences]
     assert "outcome" in moves[1]
     assert "outcome" not in [m for s in analyse(text, "self").sentences[1:2] for m in s.moves]
+
+
+def test_asks_after_a_condition_or_a_list_of_people_and_not_to_a_hyphenated_you():
+    def ask(text, kind="now"):
+        return analyse(text, kind).call_to_action.present
+    assert ask("The baths close in May. If you swim there, or your kids do, come to the meeting on Thursday at 7pm.")
+    assert ask("The bus is late every day. so parents, escorts, drivers, anyone, come to the civic centre on monday")
+    assert not ask("We passed our inspection in June, and I'm proud of their thank-you card.", "self")
+    assert not ask("The archive is ours. It's a heritage you can't put in a spreadsheet.", "us")
+    assert not ask("It's a safe bet that every one of you walks past someone like him in a normal week.", "now")
 
 
 # --- sentences: moves, abstract claims, emotions -------------------------------------------------------------------

@@ -17,8 +17,8 @@ from relational.coach.components import CUE_LABELS
 from relational.coach.results import EMOTIONS, SentenceFeedback
 from relational.coach.tokens import (
     ACTION, CLAIM_OPENER, CLAIM_VERB, COMMA, COMMIT_SKIP, CONDITION, FACT_ANCHOR, FACT_APOSTROPHE, FACT_PAST,
-    FACT_PRESENT, FACT_QUOTE, FACT_SECOND, FACT_TITLE, FIRST, LEAD_SKIP, NARRATOR, NEGATION, NUM, PAST, PERFECT, PLURAL,
-    PUNCT, SECOND, SPACE, STATE, STOP, token_arrays,
+    FACT_PRESENT, FACT_QUOTE, FACT_SECOND, FACT_TITLE, FIRST, HYPHEN, LEAD_SKIP, NARRATOR, NEGATION, NUM, PAST, PERFECT,
+    PLURAL, PRESENT, PUNCT, SECOND, SENT_END, SPACE, STATE, STOP, token_arrays,
 )
 
 # Bit of each cue label ("move:choice", "emotion:hope"...) in a sentence's int of label bits.
@@ -177,8 +177,14 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
                     code[t] |= T_PAST
                     past_at[tensed] = t
         # "If you ..." speaks of anyone, not to the listeners ("most people are honest if you give them a way").
-        if x & FACT_SECOND and before & CONDITION:
-            code[t] &= ~T_SECOND
+        if x & FACT_SECOND and before & (CONDITION | HYPHEN):
+            if before & HYPHEN:  # "a thank-you card": part of a word, unless the hyphen is a dash with a space
+                if spaces is None:
+                    spaces = doc.to_array(SPACY)
+                if spaces[t - 1] == 0:
+                    code[t] &= ~T_SECOND
+            else:
+                code[t] &= ~T_SECOND
         # A straight or curly apostrophe stuck to the word before it is a plural possessive ("the residents'
         # meeting") or a closing quote; only one that opens (after a space) marks a quotation.
         if x & FACT_APOSTROPHE and t:
@@ -233,6 +239,12 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
             if si in past_at and t < first_ask.get(si, n):
                 first_ask[si] = t
     quotes = [False] * n_sent
+    # "You can't put it in a spreadsheet" speaks of anyone: a negated sentence to "you" asks nothing.
+    negated = [False] * n_sent
+    for t in np.flatnonzero(b & NEGATION).tolist():
+        si = sent_of(t)
+        if si >= 0:
+            negated[si] = True
     for i in range(n_sent):
         a, z = s_start[i], s_end[i]
         limit = a + 5 if a + 5 < z else z
@@ -242,22 +254,15 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
         if at >= limit and last_lead < a:  # no lead token from here on: the last one before stands in
             at = last_lead if last_lead >= 0 else a
         imp = bool(at < limit and bits[at] & ACTION and at + 1 < z and not (at + 2 >= z and bits[at + 1] & PUNCT))
-        if not imp and at < z and bits[at] & CONDITION:
-            # After a leading condition, the imperative follows its comma ("If you can, come on Tuesday").
-            comma = at + 1
-            while comma < z and not bits[comma] & COMMA:
-                comma += 1
-            after = comma + 1
-            while after < z and bits[after] & LEAD_SKIP:
-                after += 1
-            imp = bool(after + 1 < z and bits[after] & ACTION)
+        if not imp and at < z:
+            imp = _imperative_after_commas(bits, at, z)
         imperative[i] = imp
         m, f = labels_of[i], per_sentence[i]
         quotes[i] = quoted = bool(f & T_QUOTE)
         # Near the end of a draft, a sentence to "you" with an action in it is an ask ("You can sign up at the
         # door"). A belief frame ("We believe health shouldn't depend on your postcode") speaks of a generic "you".
         to_you = (i >= n_sent - 2 and f & T_SECOND and m & B_ACTION_CUE
-                  and not m & (B_BELIEF | B_FRAME))
+                  and not m & (B_BELIEF | B_FRAME) and not f & T_PAST and not negated[i])
         # An ask cue after a simple past that opens the sentence reports an ask made then ("We put the pictures up
         # in the library and asked people to come and name faces"); it asks nothing of these listeners.
         cued = bool(m & B_ASK_CUE) and not (i in past_at and first_ask.get(i, n) > past_at[i])
@@ -321,6 +326,31 @@ def _opens_with(bits: list[int], lower: np.ndarray, a: int, z: int, word: int) -
     while at < z and at < a + 2 and bits[at] & (LEAD_SKIP | CLAIM_OPENER) and int(lower[at]) != word:
         at += 1
     return at < z and int(lower[at]) == word
+
+
+def _imperative_after_commas(bits: list[int], at: int, z: int) -> bool:
+    """Whether an imperative follows a comma after a leading condition ("If you swim there, or your kids do, come to
+    the meeting") or after people named in a list ("so parents, escorts, drivers, anyone, come to the civic centre").
+    A named list has short parts with no verb or pronoun of their own."""
+    condition = bool(bits[at] & CONDITION)
+    part, commas = 0, 0
+    for j in range(at, min(z, at + 30)):
+        bj = bits[j]
+        if bj & COMMA:
+            commas += 1
+            k = j + 1
+            while k < z and bits[k] & LEAD_SKIP:
+                k += 1
+            if k + 1 < z and bits[k] & ACTION:
+                return True
+            if commas >= 4:
+                return False
+            part = 0
+            continue
+        part += 1
+        if not condition and (part > 3 or bj & (PAST | PRESENT | FIRST | PLURAL | NARRATOR | SENT_END)):
+            return False
+    return False
 
 
 def _narrator_acts(bits: list[int], a: int, z: int) -> bool:
