@@ -577,7 +577,7 @@ def test_asks_after_a_condition_or_a_list_of_people_and_not_to_a_hyphenated_you(
 
 
 def test_what_ought_to_be_is_a_claim_when_it_names_a_value():
-    fb = analyse("A man shouldn't lose his independence just because he's lost his wife.", "self")
+    fb = analyse("People shouldn't lose their independence just because they are old.", "self")
     assert [s.abstract_claim for s in fb.sentences] == [True]
     assert [v.text for v in analyse("When a young person has one adult who sticks with them, it works.").values] == [
         "sticks with them"]
