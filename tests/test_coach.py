@@ -455,6 +455,22 @@ BOTH_SENSES = [
     ("We filled each hole properly the first time.", "properly", True),
     ("The boiler wasn't working properly.", "properly", False),
     ("Climate change is the biggest challenge of our time.", "climate", False),
+    # Added at stop 8 from the retired fourth batch.
+    ("I have always believed in fairness.", "fairness", True),
+    ("In fairness, they tried.", "fair", False),
+    ("I knew that if they didn't trust me, they would go elsewhere.", "trust", True),
+    ("Trust me, it was awful.", "trust", False),
+    ("We're patient when it would be quicker not to be.", "patient", True),
+    ("The patient was moved to a side room.", "patient", False),
+    ("We make tea, we listen, and we let people stay.", "listen", True),
+    ("Thanks for listening.", "listen", False),
+    ("Forty people, one urn, and an honesty box.", "honesty", False),
+    ("The warm space at st faiths church hall is open.", "faith", False),
+    ("The council told us the pride march cant go down the high street.", "pride", False),
+    ("The credit union belongs to its members.", "belong", False),
+    ("Young people told me I didn't judge.", "judge", True),
+    ("this group gave me my voice back", "voice", True),
+    ("So stand with us, in whatever way you can.", "stand with", False),
 ]
 
 
@@ -581,6 +597,13 @@ def test_what_ought_to_be_is_a_claim_when_it_names_a_value():
     assert [s.abstract_claim for s in fb.sentences] == [True]
     assert [v.text for v in analyse("When a young person has one adult who sticks with them, it works.").values] == [
         "sticks with them"]
+
+
+def test_the_verb_after_to_in_an_ask_is_its_action_and_can_we_asks():
+    fb = analyse("Kai is still waiting. We need you, as heads and SENCOs, to release two teaching assistants each for "
+                 "the training days on 12 and 13 May at the Teachers' Centre.", "now")
+    assert fb.call_to_action.present and fb.call_to_action.specific
+    assert analyse("The café loses its grant in June. so can we find a way to keep it going?", "now").call_to_action.present
 
 
 # --- sentences: moves, abstract claims, emotions -------------------------------------------------------------------

@@ -16,8 +16,8 @@ from spacy.tokens import Doc, Span
 
 from relational.coach.lexicon import ANY_FAMILY, CUE_LABELS as CUE_GROUPS, Lexicon, load_lexicon
 from relational.coach.tokens import (
-    ALPHA, BULLET, CLAUSE_OPENER, COMMA, HYPHEN, LEX_STOP, NAME_HEAD, NAME_JOINER, NEWLINE, NUM, PARAGRAPH,
-    PUNCT, SENT_END, SERVICE_HEAD, SPACE, TITLE, UPPER, TokenArrays, TokenTable, token_arrays,
+    ALPHA, BULLET, CLAUSE_OPENER, COMMA, HYPHEN, LEX_STOP, NAME_HEAD, NAME_JOINER, NEGATION, NEWLINE, NUM, PARAGRAPH,
+    PUNCT, SENT_END, SERVICE_HEAD, SPACE, SUBJECT, TITLE, UPPER, TokenArrays, TokenTable, token_arrays,
 )
 
 # Families a "*" term (such as "it mattered to me") takes when its sentence names no other value.
@@ -32,7 +32,8 @@ CARE_OBJECT_JOINERS = frozenset({"the", "our", "their", "my", "your", "this", "h
 INTENT_VERBS = frozenset({"is", "was", "are", "were", "be", "been", "'s", "want", "wants", "wanted", "try", "tries",
                           "tried", "trying", "need", "needs", "needed", "aim", "aims", "aimed", "chose", "choose",
                           "chooses", "decided", "decide", "learned", "learnt", "promise", "promised", "promises",
-                          "mean", "means", "meant", "expect", "expected", "hope", "hoped", "strive", "strived", "taught"})
+                          "mean", "means", "meant", "expect", "expected", "hope", "hoped", "strive", "strived", "taught",
+                          "believe", "believed", "believes", "believing"})
 
 
 @lru_cache(maxsize=4)
@@ -348,7 +349,7 @@ class ValuesMarker:
             self.matcher.add(key, phrases, match)
         self.care_joiners = frozenset(strings.add(w) for w in CARE_OBJECT_JOINERS)
         self.intent_hashes = frozenset(strings.add(w) for w in INTENT_VERBS)
-        self.to_hash = strings.add("to")
+        self.filler_heads = frozenset(strings.add(w) for w in ("to", "in"))
 
     def share(self, key: str, phrases: list[str], match: str) -> None:
         """Match another component's cues in the same pass; they go in doc.user_data["coach_shared_matches"]."""
@@ -420,15 +421,20 @@ class ValuesMarker:
         return doc
 
     def _intended(self, doc: Doc, traps: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-        """The traps without the fillers "to be fair/honest" said as an aim ("the job is to be fair")."""
-        lower = None
+        """The traps without fillers that are not fillers where they stand: "to be fair" or "in fairness" after a verb
+        of aim or belief ("the job is to be fair", "I believed in fairness"), and a filler after a negation or a
+        subject ("if they didn't trust me", not "Trust me, ...")."""
+        arrays = None
         kept = []
         for trap in traps:
             start = trap[0]
             if trap[2] == "filler" and start > 0:
-                if lower is None:
-                    lower = token_arrays(doc).lower
-                if int(lower[start]) == self.to_hash and int(lower[start - 1]) in self.intent_hashes:
+                if arrays is None:
+                    arrays = token_arrays(doc)
+                first, before = int(arrays.lower[start]), int(arrays.lower[start - 1])
+                if first in self.filler_heads and before in self.intent_hashes:
+                    continue
+                if not first in self.filler_heads and arrays.bit_list[start - 1] & (NEGATION | SUBJECT):
                     continue
             kept.append(trap)
         return kept

@@ -16,9 +16,9 @@ from spacy.tokens import Doc
 from relational.coach.components import CUE_LABELS
 from relational.coach.results import EMOTIONS, SentenceFeedback
 from relational.coach.tokens import (
-    ACTION, CLAIM_OPENER, CLAIM_VERB, COMMA, COMMIT_SKIP, CONDITION, FACT_ANCHOR, FACT_APOSTROPHE, FACT_PAST,
-    FACT_PRESENT, FACT_QUOTE, FACT_SECOND, FACT_TITLE, FIRST, HYPHEN, LEAD_SKIP, NARRATOR, NEGATION, NUM, PAST, PERFECT,
-    PLURAL, PRESENT, PUNCT, SECOND, SENT_END, SPACE, STATE, STOP, token_arrays,
+    ACTION, ALPHA, CLAIM_OPENER, CLAIM_VERB, COMMA, COMMIT_SKIP, CONDITION, FACT_ANCHOR, FACT_APOSTROPHE, FACT_PAST,
+    FACT_PRESENT, FACT_QUOTE, FACT_SECOND, FACT_TITLE, FIRST, HYPHEN, LEAD_SKIP, LEX_STOP, NARRATOR, NEGATION, NUM, PAST,
+    PERFECT, PLURAL, PRESENT, PUNCT, SECOND, SENT_END, SPACE, STATE, STOP, TITLE, token_arrays,
 )
 
 # Bit of each cue label ("move:choice", "emotion:hope"...) in a sentence's int of label bits.
@@ -314,8 +314,12 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
                                           EMOTION_SETS[m >> EMOTION_SHIFT & EMOTION_MASK]))
     cta = None
     if any(ask):
+        # A content word right after "to" in an asking sentence is what the listeners are asked to do.
+        to = doc.vocab.strings["to"]
+        to_verbs = [t + 1 for t in np.flatnonzero(tokens.lower[:-1] == to).tolist()
+                    if bits[t + 1] & ALPHA and not bits[t + 1] & (LEX_STOP | TITLE)]
         cta = _call_to_action(start_chars, end_chars, ask, [x or y for x, y in zip(imperative, commit_action)], labels_of,
-                              _ask_cues(words, longer, s_start, s_end, ask), s_start, s_end, bits)
+                              _ask_cues(words, longer, s_start, s_end, ask), s_start, s_end, bits, to_verbs)
     counts = [int(np.count_nonzero(b & flag)) for flag in (FIRST, PLURAL, SECOND)]
     return DocFeatures(sentences, cta, counts[0], counts[1], counts[2], len(value_spans))
 
@@ -439,8 +443,10 @@ def _commitments(bits, by_sentence, s_start, s_end, n_sent) -> tuple[list[bool],
     return commit, concrete
 
 
-def _call_to_action(start_chars, end_chars, ask, imperative, labels_of, by_sentence, s_start, s_end, bits) -> AskInfo | None:
-    """The draft's ask: the most specific asking sentence (the last one on a tie), with the next sentence's details."""
+def _call_to_action(start_chars, end_chars, ask, imperative, labels_of, by_sentence, s_start, s_end, bits,
+                    to_verbs=()) -> AskInfo | None:
+    """The draft's ask: the most specific asking sentence (the last one on a tie), with the next sentence's details.
+    to_verbs: tokens that follow "to" and are verbs of doing ("We need you, as heads, to release two assistants")."""
     best: AskInfo | None = None
     n_sent = len(start_chars)
     when, where = B_WHEN, B_WHERE
@@ -452,7 +458,8 @@ def _call_to_action(start_chars, end_chars, ask, imperative, labels_of, by_sente
         action_starts = [s for label, s, _ in cues if label == ACTION_LABEL]
         a = s_start[i]
         has_action = any(not any(vs <= s < ve for vs, ve in vague) for s in action_starts) or (
-            bool(imperative[i]) and not any(vs <= a + 2 and ve > a for vs, ve in vague))
+            bool(imperative[i]) and not any(vs <= a + 2 and ve > a for vs, ve in vague)) or any(
+            a <= t < s_end[i] and not any(vs <= t < ve for vs, ve in vague) for t in to_verbs)
         has_when = bool(labels_of[i] & when)
         has_where = bool(labels_of[i] & where)
         number = any(bits[t] & NUM for t in range(a, s_end[i]))

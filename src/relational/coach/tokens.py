@@ -22,7 +22,7 @@ from spacy.vocab import Vocab
 (ALPHA, PUNCT, SPACE, QUOTE, NUM, TITLE, ASCII, SENT_END, PARAGRAPH, ENGLISH, FIRST, PLURAL, SECOND, ACTION, OPENER,
  CLAIM_OPENER, CLAIM_VERB, PAST, PERFECT, WORDLIKE, DIGIT, SERVICE_HEAD, NAME_HEAD, STOP, NEGATION,
  COMMIT_SKIP, CONDITION, APOSTROPHE, UPPER, HYPHEN, NAME_JOINER, CLAUSE_OPENER, COMMA, LEX_STOP, LEAD_SKIP, PRESENT,
- BULLET, NEWLINE, NARRATOR, STATE) = (1 << i for i in range(40))
+ BULLET, NEWLINE, NARRATOR, STATE, SUBJECT) = (1 << i for i in range(41))
 
 FIRST_PERSON = ("i", "me", "my", "mine", "myself")
 PLURAL_PERSON = ("we", "us", "our", "ours", "ourselves")
@@ -56,6 +56,8 @@ STATE_VERBS = ("was", "were", "had", "felt", "knew", "thought", "wanted", "remem
                "didn't", "couldn't", "wasn't", "weren't", "hadn't", "wouldn't", "did", "could", "would", "might",
                "should", "lost", "fell", "cried", "laughed", "smiled", "sat", "stood", "lay", "slept", "woke", "stayed",
                "waited", "watched", "listened", "enjoyed", "cared", "meant", "said", "told", "asked")
+# Subject pronouns: before a filler phrase they make it part of the clause ("they trust me", not "Trust me, ...").
+SUBJECTS = ("i", "we", "you", "they", "he", "she", "it", "who", "people")
 # Marks that open a list item ("- we stay patient when people shout"); after a line break they start a sentence.
 BULLETS = ("-", "–", "—", "*", "•", "·", "+", ">")
 # Words that may stand between a pledge's "I will" and its verb ("I will also personally ring...", "try to visit").
@@ -126,7 +128,8 @@ class TokenTable:
                             (PERFECT, PERFECT_AUXILIARIES), (STOP, STOP_WORDS), (NEGATION, NEGATIONS),
                             (COMMIT_SKIP, COMMIT_SKIPS), (CONDITION, CONDITIONS), (APOSTROPHE, ("'", "’")),
                             (NAME_JOINER, NAME_JOINERS), (PRESENT, PRESENT_FINITE), (BULLET, BULLETS),
-                            (NARRATOR, NARRATORS), (STATE, STATE_VERBS)):
+                            (NARRATOR, NARRATORS), (STATE, STATE_VERBS),
+                            (SUBJECT, SUBJECTS)):
             for word in words:
                 self.lower_bits[word] = self.lower_bits.get(word, 0) | flag
         self.claim_verbs = frozenset(CLAIM_VERBS)
