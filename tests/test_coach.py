@@ -606,6 +606,15 @@ def test_the_verb_after_to_in_an_ask_is_its_action_and_can_we_asks():
     assert analyse("The café loses its grant in June. so can we find a way to keep it going?", "now").call_to_action.present
 
 
+def test_a_belief_frame_makes_a_claim_even_with_a_name_but_a_name_anchors_a_plain_sentence():
+    def abstract(text):
+        return [s.abstract_claim for s in analyse(text, "us").sentences]
+    assert abstract("At Unity Savers we stand for independence and trust.") == [True]
+    assert abstract("We believe every child deserves a good start to the day.") == [True]
+    assert abstract("No child should have to learn on an empty stomach.") == [True]
+    assert abstract("Mrs Okafor is kind to everyone on the landing.") == [False]
+
+
 # --- sentences: moves, abstract claims, emotions -------------------------------------------------------------------
 
 

@@ -58,6 +58,7 @@ EMOTION_SHIFT, EMOTION_MASK = EMOTION_COLUMNS[0], (1 << len(EMOTIONS)) - 1
 VAGUE_LABEL, ACTION_LABEL, COMMIT_LABEL, ASK_LABEL = L["ask:vague"], L["ask:action"], L["ask:commit"], L["ask:ask"]
 # Per-token facts or-ed over a sentence (one bit each), kept above the cue label bits.
 T_ANCHOR, T_QUOTE, T_SECOND, T_PAST = FACT_ANCHOR, FACT_QUOTE, FACT_SECOND, FACT_PAST
+T_NAME = 8  # a Title Case word inside a sentence (a free bit among the FACT_* bits)
 LABEL_COUNT = len(CUE_LABELS)
 FACT_SHIFT = 32
 LABEL_MASK = (1 << FACT_SHIFT) - 1
@@ -169,7 +170,7 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
     for t, x in zip(context.tolist(), facts[context].tolist()):
         before = bits[t - 1] if t else PUNCT
         if x & FACT_TITLE and not before & (PUNCT | SPACE) and not starts_mask[t]:
-            code[t] |= T_ANCHOR  # a name inside a sentence
+            code[t] |= T_NAME  # a name inside a sentence
         if x & (FACT_PAST | FACT_PRESENT) and (x & FACT_PRESENT or not before & PERFECT):
             if tensed < 0 or t >= s_end[tensed]:
                 tensed = bisect_right(s_start, t) - 1
@@ -193,12 +194,12 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
             if spaces[t - 1] == 0:
                 code[t] &= ~(T_QUOTE | T_ANCHOR)
     if value_spans:
-        anchored = set(np.flatnonzero(code & T_ANCHOR).tolist())
-        if anchored:
+        named = set(np.flatnonzero(code & T_NAME).tolist())
+        if named:
             for v in value_spans:
                 for t in range(v[0], v[1]):
-                    if t in anchored:
-                        code[t] &= ~T_ANCHOR  # a capitalised value word is not a lived detail
+                    if t in named:
+                        code[t] &= ~T_NAME  # a capitalised value word is not a lived detail
     code = (code << FACT_SHIFT) | cue_bits
     bounds = np.empty(2 * n_sent, dtype=np.int64)
     bounds[0::2] = s_start
@@ -288,7 +289,9 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
         # anchor ("Our team works hard") is a claim even without a frame; a belief frame ("I believe", "everyone
         # deserves") is a claim even without a value word.
         belief = bool(m & B_BELIEF)
-        anchored = bool(f & T_ANCHOR or m & B_ANCHOR_CUE)
+        # A name anchors a sentence to a lived moment, unless a belief frame makes it a claim about that group or
+        # place ("At Unity Savers we stand for independence and trust").
+        anchored = bool(f & T_ANCHOR or m & B_ANCHOR_CUE or (f & T_NAME and not belief))
         abstract = ((values[i] > 0 and (frame[i] or belief or not f & T_PAST)) or belief) and not anchored and not ask[i]
         moves = m & 7
         if not now and not moves & 2 and _narrator_acts(bits, s_start[i], s_end[i]):
