@@ -462,7 +462,8 @@ def _call_to_action(start_chars, end_chars, ask, imperative, labels_of, by_sente
         a = s_start[i]
         has_action = any(not any(vs <= s < ve for vs, ve in vague) for s in action_starts) or (
             bool(imperative[i]) and not any(vs <= a + 2 and ve > a for vs, ve in vague)) or any(
-            a <= t < s_end[i] and not any(vs <= t < ve for vs, ve in vague) for t in to_verbs)
+            not any(vs <= t < ve for vs, ve in vague)
+            for t in to_verbs[bisect_left(to_verbs, a):bisect_left(to_verbs, s_end[i])])
         has_when = bool(labels_of[i] & when)
         has_where = bool(labels_of[i] & where)
         number = any(bits[t] & NUM for t in range(a, s_end[i]))
