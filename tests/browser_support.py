@@ -74,6 +74,22 @@ def axe_violations(page) -> list[dict]:
     return result["violations"]
 
 
+def open_book_page(browser, site: str, page_name: str, init_script: str | None = None):
+    """A fresh 1280 px context (so nothing stored leaks between tests), the book page loaded, and its saved widget
+    state rendered from the vendored manager (never an empty box). Returns (context, page, watch)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    if init_script:
+        context.add_init_script(init_script)
+    page = context.new_page()
+    watch = PageWatch(page)
+    response = page.goto(f"{site}/{page_name}.html", wait_until="networkidle")
+    assert response and response.ok
+    if "application/vnd.jupyter.widget-state+json" in page.content():
+        page.wait_for_selector(".jupyter-widgets", timeout=10_000)
+        assert page.locator(".jupyter-widgets").count() > 0
+    return context, page, watch
+
+
 def assert_page_clean(watch: PageWatch, violations: list[dict], what: str = "WCAG 2.2 AA violations") -> None:
     """No request to another host, no console error, no failed request and no axe violation on a page."""
     assert not watch.foreign_requests, f"requests to other hosts: {watch.foreign_requests}"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser_support import PageWatch, assert_page_clean, axe_violations, describe
+from browser_support import assert_page_clean, axe_violations, describe, open_book_page
 
 pytestmark = pytest.mark.browser
 
@@ -60,17 +60,7 @@ def assert_dark(page) -> None:
 
 def open_page(browser, site, page_name: str, dark: bool = True):
     """A fresh context (so no stored choice leaks between tests), the page loaded, its saved widgets rendered."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    if dark:
-        context.add_init_script(STORE_DARK)
-    page = context.new_page()
-    watch = PageWatch(page)
-    response = page.goto(f"{site}/{page_name}.html", wait_until="networkidle")
-    assert response and response.ok
-    if "application/vnd.jupyter.widget-state+json" in page.content():
-        page.wait_for_selector(".jupyter-widgets", timeout=10_000)
-        assert page.locator(".jupyter-widgets").count() > 0
-    return context, page, watch
+    return open_book_page(browser, site, page_name, STORE_DARK if dark else None)
 
 
 @pytest.mark.parametrize("page_name", DARK_PAGES)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser_support import ARTIFACTS, PageWatch, assert_page_clean, axe_violations
+from browser_support import ARTIFACTS, PageWatch, assert_page_clean, axe_violations, open_book_page
 from conftest import toc_files
 
 pytestmark = pytest.mark.browser
@@ -12,15 +12,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.mark.parametrize("page_name", toc_files())
 def test_page_loads_offline_cleanly_and_accessibly(page_name, site, browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    watch = PageWatch(page)
-    response = page.goto(f"{site}/{page_name}.html", wait_until="networkidle")
-    assert response and response.ok
-    if "application/vnd.jupyter.widget-state+json" in page.content():
-        # Saved widget state must render from the vendored manager: never an empty box.
-        page.wait_for_selector(".jupyter-widgets", timeout=10_000)
-        assert page.locator(".jupyter-widgets").count() > 0
+    context, page, watch = open_book_page(browser, site, page_name)
     violations = axe_violations(page)
     if page_name == "book/index":
         ARTIFACTS.mkdir(exist_ok=True)
