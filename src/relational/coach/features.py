@@ -240,12 +240,6 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
             if si in past_at and t < first_ask.get(si, n):
                 first_ask[si] = t
     quotes = [False] * n_sent
-    # "You can't put it in a spreadsheet" speaks of anyone: a negated sentence to "you" asks nothing.
-    negated = [False] * n_sent
-    for t in np.flatnonzero(b & NEGATION).tolist():
-        si = sent_of(t)
-        if si >= 0:
-            negated[si] = True
     for i in range(n_sent):
         a, z = s_start[i], s_end[i]
         limit = a + 5 if a + 5 < z else z
@@ -262,8 +256,9 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
         quotes[i] = quoted = bool(f & T_QUOTE)
         # Near the end of a draft, a sentence to "you" with an action in it is an ask ("You can sign up at the
         # door"). A belief frame ("We believe health shouldn't depend on your postcode") speaks of a generic "you".
-        to_you = (i >= n_sent - 2 and f & T_SECOND and m & B_ACTION_CUE
-                  and not m & (B_BELIEF | B_FRAME) and not f & T_PAST and not negated[i])
+        # "You can't put it in a spreadsheet" speaks of anyone: a negated sentence to "you" asks nothing.
+        to_you = (i >= n_sent - 2 and f & T_SECOND and m & B_ACTION_CUE and not m & (B_BELIEF | B_FRAME)
+                  and not f & T_PAST and not any(bits[t] & NEGATION for t in range(a, z)))
         # An ask cue after a simple past that opens the sentence reports an ask made then ("We put the pictures up
         # in the library and asked people to come and name faces"); it asks nothing of these listeners.
         cued = bool(m & B_ASK_CUE) and not (i in past_at and first_ask.get(i, n) > past_at[i])
