@@ -956,3 +956,43 @@ def test_overrides_from_the_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("RELATIONAL_COACH_OVERRIDES", str(tmp_path / "missing.csv"))
     with pytest.raises(LexiconError, match="missing.csv"):
         load_lexicon()
+
+
+def test_a_frame_after_an_opening_simple_past_is_reported_and_the_sentence_tells_a_moment():
+    """'told her we should...' reports what was said then; a frame that opens the sentence, or follows a participle
+    rather than a finite verb, still makes a claim."""
+    def abstract(text):
+        return [s.abstract_claim for s in analyse(text).sentences]
+    assert abstract("I went to the manager and told her we should take responsibility.") == [False]
+    assert abstract("We voted to keep every house, because nobody who belonged here should lose their home.") == [False]
+    assert abstract("Every tenant should be treated with respect.") == [True]
+    assert abstract("Small acts of kindness, repeated, are what this job should be about.") == [True]
+
+
+def test_a_belief_frame_told_in_the_past_or_negated_claims_no_belief():
+    """'everyone had given up on' narrates and 'doesn't have to be' denies a necessity; a present perfect ('we have
+    always believed', also typed 'ive') is still a standing belief."""
+    def abstract(text):
+        return [s.abstract_claim for s in analyse(text).sentences]
+    assert abstract("It was the kind of estate everyone had given up on.") == [False]
+    assert abstract("This doesn't have to be the end of the library.") == [False]
+    assert abstract("We have always believed in fairness.") == [True]
+    assert abstract("ive always believed in fairness.") == [True]
+
+
+def test_asking_anyone_is_an_ask_but_asking_about_the_past_is_not():
+    assert analyse("Can anyone lend us a van on Saturday?", "now").call_to_action.present
+    assert analyse("Could you have a word with your neighbour before Friday?", "now").call_to_action.present
+    assert not analyse("Could anyone have stopped it? Nobody knew.", "now").call_to_action.present
+    assert not analyse("Would you have known? I did not.", "now").call_to_action.present
+
+
+def test_words_the_guide_never_counts_are_not_values():
+    """'for everyone' (cooking for everyone), 'a luxury' and 'every family should...' (the family as the subject of a
+    generic claim) are not values language; 'Family matters' names the value."""
+    def cues(text):
+        return [v.cue for v in analyse(text).values]
+    assert cues("She cooked for everyone.") == []
+    assert cues("A pool is not a luxury.") == []
+    assert "family" not in cues("Every family should feel safe at home.")
+    assert cues("Family matters.") == ["family"]

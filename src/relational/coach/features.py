@@ -18,7 +18,7 @@ from relational.coach.results import EMOTIONS, SentenceFeedback
 from relational.coach.tokens import (
     ACTION, ALPHA, CLAIM_OPENER, CLAIM_VERB, COMMA, COMMIT_SKIP, CONDITION, FACT_ANCHOR, FACT_APOSTROPHE, FACT_PAST,
     FACT_PRESENT, FACT_QUOTE, FACT_SECOND, FACT_TITLE, FIRST, HYPHEN, LEAD_SKIP, LEX_STOP, NARRATOR, NEGATION, NUM, PAST,
-    PERFECT, PLURAL, PRESENT, PUNCT, SECOND, SENT_END, SPACE, STATE, STOP, TITLE, token_arrays,
+    PERFECT, PLURAL, PRESENT, PUNCT, SECOND, SENT_END, SPACE, STATE, STOP, SUBJECT, TITLE, token_arrays,
 )
 
 # Bit of each cue label ("move:choice", "emotion:hope"...) in a sentence's int of label bits.
@@ -56,6 +56,9 @@ B_WHERE = B["ask:where"]
 CHALLENGE_MASK = sum(1 << EMOTION_COLUMNS[i] for i in CHALLENGE_EMOTIONS)
 EMOTION_SHIFT, EMOTION_MASK = EMOTION_COLUMNS[0], (1 << len(EMOTIONS)) - 1
 VAGUE_LABEL, ACTION_LABEL, COMMIT_LABEL, ASK_LABEL = L["ask:vague"], L["ask:action"], L["ask:commit"], L["ask:ask"]
+BELIEF_LABEL, FRAME_LABEL = L["claim:belief"], L["claim:frame"]
+# Negations of a verb: before a belief frame they deny the necessity ("It doesn't have to be this way").
+VERB_NEGATIONS = ("not", "n't", "nt", "never")
 # Per-token facts or-ed over a sentence (one bit each), kept above the cue label bits.
 T_ANCHOR, T_QUOTE, T_SECOND, T_PAST = FACT_ANCHOR, FACT_QUOTE, FACT_SECOND, FACT_PAST
 T_NAME = 8  # a Title Case word inside a sentence (a free bit among the FACT_* bits)
@@ -145,6 +148,12 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
         # subject it tells ("Most people only meet us when they want a certificate").
         longer = [c for c in longer if c[0] != ASK_LABEL or not bits[c[1]] & ACTION or c[1] == 0
                   or bits[c[1] - 1] & (LEAD_SKIP | SECOND | COMMIT_SKIP) or starts_mask[c[1]]]
+        # "Could anyone have stopped it?" asks about the past, not for help: a perfect after the ask asks nothing.
+        longer = [c for c in longer if c[0] != ASK_LABEL or c[2] + 1 >= n or not bits[c[2]] & PERFECT
+                  or not bits[c[2] + 1] & PAST or bits[c[2] + 1] & PRESENT]
+        # A belief frame told in the past ("a place everyone had written off") narrates; one after "not" ("this
+        # doesn't have to be the end") denies a necessity. Neither claims a belief.
+        longer = [c for c in longer if c[0] != BELIEF_LABEL or not _narrated(bits, tokens.lower, c[1], c[2], doc)]
         cue_bits = words.copy()
         for label, start, _ in longer:
             cue_bits[start] |= 1 << label
@@ -212,6 +221,20 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
         i = bisect_right(s_start, t) - 1
         return i if i >= 0 and t < s_end[i] else -1
 
+    if past_at:
+        # A frame that comes after a sentence's opening simple past is reported or subordinate ("I went to the
+        # director and told her we should take responsibility"): the sentence tells a moment. A frame that comes
+        # first, or is itself in the past ("What I learned is that..."), still frames a claim.
+        own = set()
+        frames = [(t, t + 1) for t in np.flatnonzero(words & (1 << FRAME_LABEL)).tolist()]
+        for s, e in frames + [(c[1], c[2]) for c in longer if c[0] == FRAME_LABEL]:
+            si = sent_of(s)
+            if si in past_at and (s <= past_at[si] or any(bits[t] & PAST for t in range(s, e))
+                                  or not _after_subject(bits, past_at[si])):
+                own.add(si)
+        for si in past_at:
+            if si not in own:
+                labels_of[si] &= ~B_FRAME
     values = [0] * n_sent
     frame = [bool(m & B_FRAME) for m in labels_of]
     for v_start, v_end, _, _ in value_spans:
@@ -328,6 +351,21 @@ def _opens_with(bits: list[int], lower: np.ndarray, a: int, z: int, word: int) -
     while at < z and at < a + 2 and bits[at] & (LEAD_SKIP | CLAIM_OPENER) and int(lower[at]) != word:
         at += 1
     return at < z and int(lower[at]) == word
+
+
+def _after_subject(bits: list[int], t: int) -> bool:
+    """Whether token t follows a subject pronoun, perhaps with one word between ("we voted", "I then went"), so it is
+    a finite verb and not a participle ("Small kindness, repeated, is what...")."""
+    return bool(t > 0 and bits[t - 1] & SUBJECT or t > 1 and bits[t - 2] & SUBJECT)
+
+
+def _narrated(bits: list[int], lower: np.ndarray, s: int, e: int, doc: Doc) -> bool:
+    """Whether a belief frame (tokens s to e) is told in the simple past ("everyone had written it off"; not "I have
+    always believed") or follows a verb's negation ("doesn't have to be")."""
+    if s > 0 and bits[s - 1] & NEGATION and doc.vocab.strings[int(lower[s - 1])] in VERB_NEGATIONS:
+        return True
+    return any(bits[t] & PAST and not bits[t] & PRESENT and not (t > 0 and bits[t - 1] & PERFECT)
+               and not (t > 1 and bits[t - 2] & PERFECT) for t in range(s, e))  # "we have always valued"
 
 
 def _imperative_after_commas(bits: list[int], at: int, z: int) -> bool:

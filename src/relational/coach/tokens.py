@@ -36,14 +36,14 @@ CLAIM_VERBS = ("be", "matter", "matt", "mean", "drive", "guide", "motivate", "sh
 CLAIM_OPENERS = ("for", "to", "but", "and", "so")
 # "have" before a participle makes a present perfect ("we have achieved"): a claim more than a moment; a form of
 # "be" before it makes a passive ("every child should be protected"), whose tense is carried by the "be".
-PERFECT_AUXILIARIES = ("have", "has", "'ve", "having", "be", "is", "are", "am", "'re", "'m", "been", "being")
+PERFECT_AUXILIARIES = ("have", "has", "'ve", "ve", "having", "be", "is", "are", "am", "'re", "'m", "been", "being")
 # Before "we will", these make it a consequence, not a pledge ("If we wait, we will lose the library").
 CONDITIONS = ("if", "unless", "otherwise", "or", "without", "until")
 NEGATIONS = ("not", "n't", "never", "no", "nt", "nothing", "nobody")
 # Finite verbs in the present (or a modal): when one comes before any simple past in a sentence, the main clause is in
 # the present ("We are patient with people because grief makes everyone impatient, us included").
 PRESENT_FINITE = ("is", "are", "am", "'re", "'m", "isn't", "aren't", "do", "does", "don't", "doesn't", "has", "have",
-                  "'ve", "hasn't", "haven't", "can", "can't", "cannot", "will", "'ll", "won't", "should", "shouldn't",
+                  "'ve", "ve", "hasn't", "haven't", "can", "can't", "cannot", "will", "'ll", "won't", "should", "shouldn't",
                   "must", "mustn't", "ought", "need", "needs", "ai")
 # The narrator as a subject ("I", "we"): followed by a verb of doing in the simple past, the sentence tells what the
 # narrator did, a choice ("We wrote one letter together, in three languages").
