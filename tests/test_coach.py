@@ -996,3 +996,23 @@ def test_words_the_guide_never_counts_are_not_values():
     assert cues("A pool is not a luxury.") == []
     assert "family" not in cues("Every family should feel safe at home.")
     assert cues("Family matters.") == ["family"]
+
+
+def test_a_feeling_about_something_present_is_not_a_value_claim_unless_framed():
+    """Pride, pleasure and excitement about something at hand say how the speaker feels; framed as what everyone
+    should have, or beside another value, they make a claim."""
+    def abstract(text):
+        return [s.abstract_claim for s in analyse(text).sentences]
+    assert abstract("I'm proud of the new roof on the hall.") == [False]
+    assert abstract("Mostly, though, we just enjoy it.") == [False]
+    assert abstract("Every child should have some fun in the summer.") == [True]
+    assert abstract("Fun matters.") == [True]
+    assert abstract("We are proud of our honesty.") == [True]
+
+
+def test_a_sentence_that_opens_with_a_name_tells_of_a_person():
+    """A capitalised word that is not an English word, opening a sentence, is a name: a lived detail."""
+    def abstract(text):
+        return [s.abstract_claim for s in analyse(text).sentences]
+    assert abstract("Sheila looks after her husband every day.") == [False]
+    assert abstract("Kindness is everything.") == [True]

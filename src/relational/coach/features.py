@@ -16,7 +16,7 @@ from spacy.tokens import Doc
 from relational.coach.components import CUE_LABELS
 from relational.coach.results import EMOTIONS, SentenceFeedback
 from relational.coach.tokens import (
-    ACTION, ALPHA, CLAIM_OPENER, CLAIM_VERB, COMMA, COMMIT_SKIP, CONDITION, FACT_ANCHOR, FACT_APOSTROPHE, FACT_PAST,
+    ACTION, ALPHA, CLAIM_OPENER, CLAIM_VERB, COMMA, COMMIT_SKIP, CONDITION, ENGLISH, FACT_ANCHOR, FACT_APOSTROPHE, FACT_PAST,
     FACT_PRESENT, FACT_QUOTE, FACT_SECOND, FACT_TITLE, FIRST, HYPHEN, LEAD_SKIP, LEX_STOP, NARRATOR, NEGATION, NUM, PAST,
     PERFECT, PLURAL, PRESENT, PUNCT, SECOND, SENT_END, SPACE, STATE, STOP, SUBJECT, TITLE, token_arrays,
 )
@@ -57,6 +57,10 @@ CHALLENGE_MASK = sum(1 << EMOTION_COLUMNS[i] for i in CHALLENGE_EMOTIONS)
 EMOTION_SHIFT, EMOTION_MASK = EMOTION_COLUMNS[0], (1 << len(EMOTIONS)) - 1
 VAGUE_LABEL, ACTION_LABEL, COMMIT_LABEL, ASK_LABEL = L["ask:vague"], L["ask:action"], L["ask:commit"], L["ask:ask"]
 BELIEF_LABEL, FRAME_LABEL = L["claim:belief"], L["claim:frame"]
+# Values that are feelings (pleasure, excitement, pride): in a present-tense sentence with no frame they say how the
+# speaker feels about something, not what they stand for.
+FEELING_FAMILIES = frozenset({"hedonism", "stimulation"})
+FEELING_CUES = frozenset({"proud", "pride"})
 # Negations of a verb: before a belief frame they deny the necessity ("It doesn't have to be this way").
 VERB_NEGATIONS = ("not", "n't", "nt", "never")
 # Per-token facts or-ed over a sentence (one bit each), kept above the cue label bits.
@@ -202,6 +206,11 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
                 spaces = doc.to_array(SPACY)
             if spaces[t - 1] == 0:
                 code[t] &= ~(T_QUOTE | T_ANCHOR)
+    # A sentence that opens with a capitalised word that is not an English word opens with a name ("Sheila has
+    # looked after her husband for eleven years"): a person or place, so a lived detail.
+    opening = np.flatnonzero(starts_mask & ((facts & FACT_TITLE) > 0) & ((b & (ENGLISH | ALPHA)) == ALPHA))
+    if len(opening):
+        code[opening] |= T_NAME
     if value_spans:
         named = set(np.flatnonzero(code & T_NAME).tolist())
         if named:
@@ -236,12 +245,15 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
             if si not in own:
                 labels_of[si] &= ~B_FRAME
     values = [0] * n_sent
+    claims = [0] * n_sent  # values other than feelings of pleasure, excitement or pride
     frame = [bool(m & B_FRAME) for m in labels_of]
-    for v_start, v_end, _, _ in value_spans:
+    for v_start, v_end, family, cue in value_spans:
         si = sent_of(v_start)
         if si < 0:
             continue
         values[si] += 1
+        if family not in FEELING_FAMILIES and cue not in FEELING_CUES:
+            claims[si] += 1
         # A sentence that opens with a value word and a claim verb ("Fairness matters") is a claim frame too.
         home = s_start[si]
         opens = v_start == home or (v_start == home + 1 and bits[v_start - 1] & CLAIM_OPENER)
@@ -310,7 +322,10 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
         # A name anchors a sentence to a lived moment, unless a belief frame makes it a claim about that group or
         # place ("At Unity Savers we stand for independence and trust").
         anchored = bool(f & T_ANCHOR or m & B_ANCHOR_CUE or (f & T_NAME and not belief))
-        abstract = ((values[i] > 0 and (frame[i] or belief or not f & T_PAST)) or belief) and not anchored and not ask[i]
+        # A feeling about something in the present ("We are proud of the brickwork", "we just enjoy it") tells how
+        # the speaker feels; it claims a value only when framed ("Every child should have some fun").
+        told = frame[i] or belief or (claims[i] > 0 and not f & T_PAST)
+        abstract = ((values[i] > 0 and told) or belief) and not anchored and not ask[i]
         moves = m & 7
         if not now and not moves & 2 and _narrator_acts(bits, s_start[i], s_end[i]):
             moves |= 2
