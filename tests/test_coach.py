@@ -1016,3 +1016,21 @@ def test_a_sentence_that_opens_with_a_name_tells_of_a_person():
         return [s.abstract_claim for s in analyse(text).sentences]
     assert abstract("Sheila looks after her husband every day.") == [False]
     assert abstract("Kindness is everything.") == [True]
+
+
+def test_a_present_belief_is_a_claim_whatever_details_it_names():
+    """'Nobody should have to wait 12 weeks' claims what ought to be, though it names a number; a belief reported in
+    a past moment ('On 3 May we asked...') stays a moment."""
+    def abstract(text):
+        return [s.abstract_claim for s in analyse(text).sentences]
+    assert abstract("Nobody should have to wait 12 weeks for a ramp.") == [True]
+    assert abstract("On 3 May we asked every leader what should matter most.") == [False]
+
+
+def test_a_generic_subject_with_a_modal_of_ought_is_a_belief_at_any_distance():
+    def abstract(text):
+        return [s.abstract_claim for s in analyse(text).sentences]
+    assert abstract("Every child in this town should leave school able to swim.") == [True]
+    assert abstract("And nobody on this estate deserves a cold flat.") == [True]
+    assert abstract("Every child in this town went swimming on Friday.") == [False]
+    assert abstract("No, we should wait.") == [False]

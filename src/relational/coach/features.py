@@ -11,12 +11,13 @@ from dataclasses import dataclass
 
 import numpy as np
 from spacy.attrs import SPACY
+from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
 from relational.coach.components import CUE_LABELS
 from relational.coach.results import EMOTIONS, SentenceFeedback
 from relational.coach.tokens import (
-    ACTION, ALPHA, CLAIM_OPENER, CLAIM_VERB, COMMA, COMMIT_SKIP, CONDITION, ENGLISH, FACT_ANCHOR, FACT_APOSTROPHE, FACT_PAST,
+    ACTION, ALPHA, APOSTROPHE, CLAIM_OPENER, CLAIM_VERB, COMMA, COMMIT_SKIP, CONDITION, ENGLISH, FACT_ANCHOR, FACT_APOSTROPHE, FACT_PAST,
     FACT_PRESENT, FACT_QUOTE, FACT_SECOND, FACT_TITLE, FIRST, HYPHEN, LEAD_SKIP, LEX_STOP, NARRATOR, NEGATION, NUM, PAST,
     PERFECT, PLURAL, PRESENT, PUNCT, SECOND, SENT_END, SPACE, STATE, STOP, SUBJECT, TITLE, token_arrays,
 )
@@ -57,6 +58,11 @@ CHALLENGE_MASK = sum(1 << EMOTION_COLUMNS[i] for i in CHALLENGE_EMOTIONS)
 EMOTION_SHIFT, EMOTION_MASK = EMOTION_COLUMNS[0], (1 << len(EMOTIONS)) - 1
 VAGUE_LABEL, ACTION_LABEL, COMMIT_LABEL, ASK_LABEL = L["ask:vague"], L["ask:action"], L["ask:commit"], L["ask:ask"]
 BELIEF_LABEL, FRAME_LABEL = L["claim:belief"], L["claim:frame"]
+# Generic subjects and modals of what ought to be: "Every child in this town should...", "Nobody ... deserves...".
+GENERIC_SUBJECTS = np.array([get_string_id(w) for w in ("every", "each", "nobody", "everyone", "everybody", "no")],
+                            dtype=np.uint64)
+NORMATIVE = frozenset(get_string_id(w) for w in ("should", "shouldn't", "shouldnt", "must", "mustn't", "deserve",
+                                                 "deserves", "ought"))
 # Values that are feelings (pleasure, excitement, pride): in a present-tense sentence with no frame they say how the
 # speaker feels about something, not what they stand for.
 FEELING_FAMILIES = frozenset({"hedonism", "stimulation"})
@@ -244,6 +250,12 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
         for si in past_at:
             if si not in own:
                 labels_of[si] &= ~B_FRAME
+    # "Every child in this town should...", "Nobody with Parkinson's should...": a generic subject with a modal of
+    # what ought to be states a belief, however many words stand between them.
+    opening = tokens.lower[np.minimum(np.array(s_start)[:, None] + [0, 1], n - 1)]
+    for i in np.flatnonzero(np.isin(opening, GENERIC_SUBJECTS).any(axis=1)).tolist():
+        if not labels_of[i] & B_BELIEF and _generic_norm(bits, tokens.lower, s_start[i], s_end[i]):
+            labels_of[i] |= B_BELIEF
     values = [0] * n_sent
     claims = [0] * n_sent  # values other than feelings of pleasure, excitement or pride
     frame = [bool(m & B_FRAME) for m in labels_of]
@@ -321,7 +333,7 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
         belief = bool(m & B_BELIEF)
         # A name anchors a sentence to a lived moment, unless a belief frame makes it a claim about that group or
         # place ("At Unity Savers we stand for independence and trust").
-        anchored = bool(f & T_ANCHOR or m & B_ANCHOR_CUE or (f & T_NAME and not belief))
+        anchored = bool((f & (T_ANCHOR | T_NAME) or m & B_ANCHOR_CUE) and not (belief and not f & T_PAST))
         # A feeling about something in the present ("We are proud of the brickwork", "we just enjoy it") tells how
         # the speaker feels; it claims a value only when framed ("Every child should have some fun").
         told = frame[i] or belief or (claims[i] > 0 and not f & T_PAST)
@@ -366,6 +378,22 @@ def _opens_with(bits: list[int], lower: np.ndarray, a: int, z: int, word: int) -
     while at < z and at < a + 2 and bits[at] & (LEAD_SKIP | CLAIM_OPENER) and int(lower[at]) != word:
         at += 1
     return at < z and int(lower[at]) == word
+
+
+def _generic_norm(bits: list[int], lower: np.ndarray, a: int, z: int) -> bool:
+    """Whether a sentence opens (perhaps after "and" or "but") with a generic subject ("every", "nobody", "each") and
+    has a modal of what ought to be ("should", "must", "deserves") within the next eight words of the clause."""
+    at = a
+    if at < z - 1 and bits[at] & (LEAD_SKIP | CLAIM_OPENER) and not np.isin(lower[at], GENERIC_SUBJECTS):
+        at += 1
+    if not np.isin(lower[at], GENERIC_SUBJECTS):
+        return False
+    for t in range(at + 1, min(z, at + 9)):
+        if bits[t] & PUNCT and not bits[t] & APOSTROPHE:
+            return False
+        if int(lower[t]) in NORMATIVE:
+            return True
+    return False
 
 
 def _after_subject(bits: list[int], t: int) -> bool:
