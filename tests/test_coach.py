@@ -1034,3 +1034,12 @@ def test_a_generic_subject_with_a_modal_of_ought_is_a_belief_at_any_distance():
     assert abstract("And nobody on this estate deserves a cold flat.") == [True]
     assert abstract("Every child in this town went swimming on Friday.") == [False]
     assert abstract("No, we should wait.") == [False]
+
+
+def test_nobody_cares_is_apathy_not_care_and_the_honest_truth_is_a_filler():
+    nobody = analyse("Nobody cares how fast you are.")
+    assert [v.cue for v in nobody.values] == [] and "apathy" in nobody.sentences[0].emotions
+    people = analyse("People who care about the park came.")
+    assert [v.cue for v in people.values] == ["care about"] and "apathy" not in people.sentences[0].emotions
+    assert analyse("That's the honest truth.").values == ()
+    assert [v.cue for v in analyse("She is always honest.").values] == ["honest"]

@@ -413,7 +413,9 @@ class ValuesMarker:
             skipped.append((t_start, t_end, t_sense, None))
         kept = _resolve_any_family(doc, _merge_care_objects(view, kept, self.care_joiners), view)
         doc.user_data["coach_values"] = kept  # (start, end, family, cue) tuples, read without building Spans
-        doc.user_data["coach_not_values"] = [(s, e) for s, e, _, _ in skipped]
+        # Traps (names, services, fillers, a facilitator's blocked terms) hide the emotion words inside them too
+        # ("Hope Street"); a word a sense rule reads in some other sense ("nobody cares") may still carry one.
+        doc.user_data["coach_not_values"] = [(s, e) for s, e, sense, term in skipped if term is None or sense != "other"]
         if spans:
             doc.spans["values"] = [Span(doc, s, e, label=f, span_id=t) for s, e, f, t in kept]
             doc.spans["not_values"] = [Span(doc, s, e, label=sense) if t is None else Span(doc, s, e, label=sense, span_id=t)
@@ -615,7 +617,8 @@ class StoryMoves:
             return cues, words
         ranges = doc.user_data.get("coach_not_values")
         if ranges is None:
-            ranges = [(span.start, span.end) for span in doc.spans.get("not_values", [])]
+            ranges = [(span.start, span.end) for span in doc.spans.get("not_values", [])
+                      if not span.id_ or span.label_ != "other"]
         view = _view(doc)
         bits = view.bits
         blocked = {t for start, end in ranges for t in range(start, end)}
