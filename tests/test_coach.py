@@ -1043,3 +1043,12 @@ def test_nobody_cares_is_apathy_not_care_and_the_honest_truth_is_a_filler():
     assert [v.cue for v in people.values] == ["care about"] and "apathy" not in people.sentences[0].emotions
     assert analyse("That's the honest truth.").values == ()
     assert [v.cue for v in analyse("She is always honest.").values] == ["honest"]
+
+
+def test_an_imperative_after_a_leading_time_clause_is_an_ask_unless_the_clause_is_past():
+    def asks(text):
+        return analyse(text, "now").call_to_action.present
+    assert asks("Before the meeting ends tonight, sign the petition at the back.")
+    assert asks("When the form arrives, report the broken lift to the housing office.")
+    assert not asks("When the lift broke, call centres stopped answering.")
+    assert not asks("When I got home that night, write-ups were waiting.")

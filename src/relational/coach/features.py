@@ -19,7 +19,7 @@ from relational.coach.results import EMOTIONS, SentenceFeedback
 from relational.coach.tokens import (
     ACTION, ALPHA, APOSTROPHE, CLAIM_OPENER, CLAIM_VERB, COMMA, COMMIT_SKIP, CONDITION, ENGLISH, FACT_ANCHOR, FACT_APOSTROPHE, FACT_PAST,
     FACT_PRESENT, FACT_QUOTE, FACT_SECOND, FACT_TITLE, FIRST, HYPHEN, LEAD_SKIP, LEX_STOP, NARRATOR, NEGATION, NUM, PAST,
-    PERFECT, PLURAL, PRESENT, PUNCT, SECOND, SENT_END, SPACE, STATE, STOP, SUBJECT, TITLE, token_arrays,
+    PERFECT, PLURAL, PRESENT, PUNCT, SECOND, SENT_END, SPACE, STATE, STOP, SUBJECT, TIME_CLAUSE, TITLE, token_arrays,
 )
 
 # Bit of each cue label ("move:choice", "emotion:hope"...) in a sentence's int of label bits.
@@ -413,9 +413,11 @@ def _narrated(bits: list[int], lower: np.ndarray, s: int, e: int, doc: Doc) -> b
 
 def _imperative_after_commas(bits: list[int], at: int, z: int) -> bool:
     """Whether an imperative follows a comma after a leading condition ("If you swim there, or your kids do, come to
-    the meeting") or after people named in a list ("so parents, escorts, drivers, anyone, come to the civic centre").
-    A named list has short parts with no verb or pronoun of their own."""
-    condition = bool(bits[at] & CONDITION)
+    the meeting") or time clause in the present ("So before you leave tonight, save the number"), or after people
+    named in a list ("so parents, escorts, drivers, anyone, come to the civic centre"). A named list has short parts
+    with no verb or pronoun of their own; a time clause in the past tells a moment ("When I got home, ...")."""
+    condition = bool(bits[at] & (CONDITION | TIME_CLAUSE))
+    timed = not bits[at] & CONDITION and condition
     part, commas = 0, 0
     for j in range(at, min(z, at + 30)):
         bj = bits[j]
@@ -424,13 +426,15 @@ def _imperative_after_commas(bits: list[int], at: int, z: int) -> bool:
             k = j + 1
             while k < z and bits[k] & LEAD_SKIP:
                 k += 1
-            if k + 1 < z and bits[k] & ACTION:
+            if k + 1 < z and bits[k] & ACTION and not bits[k + 1] & HYPHEN:
                 return True
             if commas >= 4:
                 return False
             part = 0
             continue
         part += 1
+        if timed and bj & PAST and not bj & PRESENT:
+            return False
         if not condition and (part > 3 or bj & (PAST | PRESENT | FIRST | PLURAL | NARRATOR | SENT_END)):
             return False
     return False
