@@ -1052,3 +1052,17 @@ def test_an_imperative_after_a_leading_time_clause_is_an_ask_unless_the_clause_i
     assert asks("When the form arrives, report the broken lift to the housing office.")
     assert not asks("When the lift broke, call centres stopped answering.")
     assert not asks("When I got home that night, write-ups were waiting.")
+
+
+@pytest.mark.parametrize("text, cues", [
+    ("The duty pharmacist spotted the mix-up.", []),
+    ("I got the spare safety gloves out.", []),
+    ("He does the safety check on every kettle.", []),
+    ("Visitors are kindly asked to keep to their slot.", []),
+    ("I have been a welfare rights adviser for nine years.", []),
+    ("She kindly gave me her seat on the bus.", ["kindly"]),
+    ("I check on her every morning.", ["check on"]),
+    ("Safety matters more than speed.", ["safety"]),
+])
+def test_service_and_notice_senses_of_duty_safety_kindly_and_check(text, cues):
+    assert [v.cue for v in analyse(text).values] == cues
