@@ -1066,3 +1066,15 @@ def test_an_imperative_after_a_leading_time_clause_is_an_ask_unless_the_clause_i
 ])
 def test_service_and_notice_senses_of_duty_safety_kindly_and_check(text, cues):
     assert [v.cue for v in analyse(text).values] == cues
+
+
+def test_an_imperative_before_a_quotation_asks_but_a_quoted_one_is_reported():
+    text = 'We need speed checks. Sign the pledge sheet by the door tonight: "I will do one hour on Victory Road."'
+    cta = analyse(text, "now").call_to_action
+    assert cta.present and cta.specific and text[cta.start:].startswith("Sign the pledge sheet")
+    assert not analyse('Mum rang. "Come to the meeting on Friday," she told me.', "now").call_to_action.present
+
+
+def test_be_is_not_the_action_of_an_ask_to_you_but_let_your_voice_be_heard_asks():
+    assert not analyse("Lesson two: if you're honest with folk, they'll be honest with you.", "self").call_to_action.present
+    assert analyse("The consultation closes soon. Let your voice be heard.", "now").call_to_action.present

@@ -295,7 +295,7 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
             at += 1
         if at >= limit and last_lead < a:  # no lead token from here on: the last one before stands in
             at = last_lead if last_lead >= 0 else a
-        imp = bool(at < limit and bits[at] & ACTION and at + 1 < z and not (at + 2 >= z and bits[at + 1] & PUNCT))
+        imp = head = bool(at < limit and bits[at] & ACTION and at + 1 < z and not (at + 2 >= z and bits[at + 1] & PUNCT))
         if not imp and at < z:
             imp = _imperative_after_commas(bits, at, z)
         imperative[i] = imp
@@ -304,12 +304,17 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
         # Near the end of a draft, a sentence to "you" with an action in it is an ask ("You can sign up at the
         # door"). A belief frame ("We believe health shouldn't depend on your postcode") speaks of a generic "you".
         # "You can't put it in a spreadsheet" speaks of anyone: a negated sentence to "you" asks nothing.
+        # "be" and "have" are not actions here ("if you're honest with folk, they'll be honest with you").
         to_you = (i >= n_sent - 2 and f & T_SECOND and m & B_ACTION_CUE and not m & (B_BELIEF | B_FRAME)
-                  and not f & T_PAST and not any(bits[t] & NEGATION for t in range(a, z)))
+                  and not f & T_PAST and not any(bits[t] & NEGATION for t in range(a, z))
+                  and _has_action(words, longer, bits, a, z))
         # An ask cue after a simple past that opens the sentence reports an ask made then ("We put the pictures up
         # in the library and asked people to come and name faces"); it asks nothing of these listeners.
         cued = bool(m & B_ASK_CUE) and not (i in past_at and first_ask.get(i, n) > past_at[i])
-        ask[i] = not quoted and not m & B_RHETORICAL and bool(cued or imp or to_you)
+        # A quotation reports an ask; an imperative that opens the sentence before any quotation mark is one
+        # ('Sign the pledge sheet by the door tonight: "I will do one hour..."').
+        outside = quoted and head and not any(int(code[t]) >> FACT_SHIFT & T_QUOTE for t in range(max(a - 1, 0), at + 1))
+        ask[i] = (not quoted or outside) and not m & B_RHETORICAL and bool(cued or imp or to_you)
     # With no ask of others, a first-person pledge ("I will phone three residents by Friday") is the story of now's
     # call to action: the commitment the speaker makes in front of the room.
     commit_action = [False] * n_sent
@@ -400,6 +405,14 @@ def _after_subject(bits: list[int], t: int) -> bool:
     """Whether token t follows a subject pronoun, perhaps with one word between ("we voted", "I then went"), so it is
     a finite verb and not a participle ("Small kindness, repeated, is what...")."""
     return bool(t > 0 and bits[t - 1] & SUBJECT or t > 1 and bits[t - 2] & SUBJECT)
+
+
+def _has_action(words: np.ndarray, longer, bits: list[int], a: int, z: int) -> bool:
+    """Whether tokens a to z hold an action cue other than "be" or "have"."""
+    for t in range(a, z):
+        if int(words[t]) >> ACTION_LABEL & 1 and not bits[t] & PERFECT:
+            return True
+    return any(c[0] == ACTION_LABEL and a <= c[1] < z for c in longer)
 
 
 def _narrated(bits: list[int], lower: np.ndarray, s: int, e: int, doc: Doc) -> bool:
