@@ -59,8 +59,7 @@ EMOTION_SHIFT, EMOTION_MASK = EMOTION_COLUMNS[0], (1 << len(EMOTIONS)) - 1
 VAGUE_LABEL, ACTION_LABEL, COMMIT_LABEL, ASK_LABEL = L["ask:vague"], L["ask:action"], L["ask:commit"], L["ask:ask"]
 BELIEF_LABEL, FRAME_LABEL = L["claim:belief"], L["claim:frame"]
 # Generic subjects and modals of what ought to be: "Every child in this town should...", "Nobody ... deserves...".
-GENERIC_SUBJECTS = np.array([get_string_id(w) for w in ("every", "each", "nobody", "everyone", "everybody", "no")],
-                            dtype=np.uint64)
+GENERIC_SUBJECTS = frozenset(get_string_id(w) for w in ("every", "each", "nobody", "everyone", "everybody", "no"))
 NORMATIVE = frozenset(get_string_id(w) for w in ("should", "shouldn't", "shouldnt", "must", "mustn't", "deserve",
                                                  "deserves", "ought"))
 # Values that are feelings (pleasure, excitement, pride): in a present-tense sentence with no frame they say how the
@@ -252,9 +251,12 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
                 labels_of[si] &= ~B_FRAME
     # "Every child in this town should...", "Nobody with Parkinson's should...": a generic subject with a modal of
     # what ought to be states a belief, however many words stand between them.
-    opening = tokens.lower[np.minimum(np.array(s_start)[:, None] + [0, 1], n - 1)]
-    for i in np.flatnonzero(np.isin(opening, GENERIC_SUBJECTS).any(axis=1)).tolist():
-        if not labels_of[i] & B_BELIEF and _generic_norm(bits, tokens.lower, s_start[i], s_end[i]):
+    lower = tokens.lower
+    firsts = lower[s_start].tolist()
+    seconds = lower[np.minimum(np.array(s_start) + 1, n - 1)].tolist()
+    for i in range(n_sent):
+        if ((firsts[i] in GENERIC_SUBJECTS or seconds[i] in GENERIC_SUBJECTS) and not labels_of[i] & B_BELIEF
+                and _generic_norm(bits, lower, s_start[i], s_end[i])):
             labels_of[i] |= B_BELIEF
     values = [0] * n_sent
     claims = [0] * n_sent  # values other than feelings of pleasure, excitement or pride
@@ -389,9 +391,9 @@ def _generic_norm(bits: list[int], lower: np.ndarray, a: int, z: int) -> bool:
     """Whether a sentence opens (perhaps after "and" or "but") with a generic subject ("every", "nobody", "each") and
     has a modal of what ought to be ("should", "must", "deserves") within the next eight words of the clause."""
     at = a
-    if at < z - 1 and bits[at] & (LEAD_SKIP | CLAIM_OPENER) and not np.isin(lower[at], GENERIC_SUBJECTS):
+    if at < z - 1 and bits[at] & (LEAD_SKIP | CLAIM_OPENER) and int(lower[at]) not in GENERIC_SUBJECTS:
         at += 1
-    if not np.isin(lower[at], GENERIC_SUBJECTS):
+    if int(lower[at]) not in GENERIC_SUBJECTS:
         return False
     for t in range(at + 1, min(z, at + 9)):
         if bits[t] & PUNCT and not bits[t] & APOSTROPHE:
