@@ -1078,3 +1078,13 @@ def test_an_imperative_before_a_quotation_asks_but_a_quoted_one_is_reported():
 def test_be_is_not_the_action_of_an_ask_to_you_but_let_your_voice_be_heard_asks():
     assert not analyse("Lesson two: if you're honest with folk, they'll be honest with you.", "self").call_to_action.present
     assert analyse("The consultation closes soon. Let your voice be heard.", "now").call_to_action.present
+
+
+@pytest.mark.parametrize("text, family", [
+    ("We work hard and respect the past.", "tradition"),
+    ("I learned to respect their customs.", "tradition"),
+    ("Respect for others matters.", "universalism"),
+    ("I respect her.", "universalism"),
+])
+def test_respect_takes_the_family_of_what_is_respected(text, family):
+    assert [v.family for v in analyse(text).values if v.cue.startswith("respect")] == [family]
