@@ -1088,3 +1088,15 @@ def test_be_is_not_the_action_of_an_ask_to_you_but_let_your_voice_be_heard_asks(
 ])
 def test_respect_takes_the_family_of_what_is_respected(text, family):
     assert [v.family for v in analyse(text).values if v.cue.startswith("respect")] == [family]
+
+
+def test_a_lesson_after_a_past_moment_frames_a_claim_and_a_beliefs_prompt_does_not_say_it_names_a_value():
+    lesson = ("I grew up in a family where we always looked after each other, and that taught me the importance of "
+              "caring for others.")
+    assert [s.abstract_claim for s in analyse(lesson, "self").sentences] == [True]
+    belief = analyse("It is important that we all work together. I rang the housing office on 3 May.", "self")
+    assert [s.abstract_claim for s in belief.sentences] == [True, False] and belief.values == ()
+    assert any(p.startswith("Your first sentence states a belief.") for p in belief.prompts), belief.prompts
+    assert not any("names a value" in p for p in belief.prompts)
+    valued = analyse("Fairness is very important to me. I rang the housing office on 3 May.", "self")
+    assert any(p.startswith("Your first sentence names a value.") for p in valued.prompts), valued.prompts

@@ -109,3 +109,9 @@ def test_show_feedback_for_book_pages():
     shown = show_feedback("I stood up for my neighbour <em>every</em> day.", kind="self")
     assert isinstance(shown, HTML)
     assert "rc-feedback" in shown.data and "&lt;em&gt;" in shown.data
+
+
+def test_the_sentence_table_says_whether_an_abstract_claim_names_a_value_or_states_a_belief():
+    html = render.highlight(analyse("Fairness is important to me. It is important that we all work together."))
+    assert "abstract claim: names a value without a moment" in html
+    assert "abstract claim: states a belief without a moment" in html

@@ -151,7 +151,10 @@ def _sentences_table(feedback: Feedback) -> str:
     for i, s in enumerate(feedback.sentences, start=1):
         moves = ", ".join(MOVE_LABELS[m] for m in s.moves) or "none"
         emotions = ", ".join(e.replace("_", "-") for e in s.emotions) or "none"
-        note = "abstract claim: names a value without a moment" if s.abstract_claim else ""
+        note = ""
+        if s.abstract_claim:
+            valued = any(s.start <= v.start < s.end for v in feedback.values)
+            note = f"abstract claim: {'names a value' if valued else 'states a belief'} without a moment"
         words = feedback.text[s.start:s.end].split()
         opening = " ".join(words[:6]) + ("\u2026" if len(words) > 6 else "")
         rows.append(f"<tr><td>{i}. {_esc(opening)}</td><td>{_esc(moves)}</td><td>{_esc(emotions)}</td>"

@@ -29,6 +29,11 @@ US_NO_CHOICE = "What did your group choose to do together when it mattered?"
 US_NO_CHALLENGE = "What challenge did your group face together? Take us to one moment you all remember."
 ABSTRACT = "Your {ordinal} sentence names a value. Can you tell us the moment you learned it?"
 ABSTRACT_MANY = "Your {which} sentences each name a value. Pick one: can you tell us the moment you learned it?"
+# An abstract claim with no values language in it states a belief ("It is important that we all work together").
+BELIEF = "Your {ordinal} sentence states a belief. Can you tell us the moment that taught it to you?"
+BELIEF_MANY = "Your {which} sentences each state a belief. Pick one: can you tell us the moment that taught it to you?"
+MIXED_MANY = ("Your {which} sentences each name a value or state a belief. Pick one: can you tell us the moment you "
+              "learned it?")
 NO_VALUES = "What did you care about in that moment? Show it through what you did, so we can feel why it mattered."
 IMPLICIT_VALUES = ("Your story shows what you care about without naming it. What did that moment teach you? "
                    "One short line can say it, then go back to the moment.")
@@ -111,12 +116,18 @@ def choose_prompts(feedback: Feedback, feats: DocFeatures) -> tuple[str, ...]:
         if "challenge" not in moves:
             prompts.append(NO_CHALLENGE)
 
+    if abstract:
+        # Whether each abstract sentence holds values language, so the prompt does not say it names a value when
+        # nothing in it is highlighted.
+        sentences = feedback.sentences
+        valued = [any(sentences[i].start <= v.start < sentences[i].end for v in feedback.values) for i in abstract]
     if len(abstract) == 1:
-        prompts.append(ABSTRACT.format(ordinal=_ordinal(abstract[0])))
+        prompts.append((ABSTRACT if valued[0] else BELIEF).format(ordinal=_ordinal(abstract[0])))
     elif abstract:
         named = [_ordinal(i) for i in abstract[:3]]
         which = ", ".join(named[:-1]) + " and " + named[-1] + (" (and more)" if len(abstract) > 3 else "")
-        prompts.append(ABSTRACT_MANY.format(which=which))
+        many = ABSTRACT_MANY if all(valued) else BELIEF_MANY if not any(valued) else MIXED_MANY
+        prompts.append(many.format(which=which))
     if not feedback.values:
         prompts.append(IMPLICIT_VALUES if len(moves) >= 2 and not abstract else NO_VALUES)
     if kind != "now" and "outcome" not in moves:
