@@ -62,6 +62,10 @@ BELIEF_LABEL, FRAME_LABEL = L["claim:belief"], L["claim:frame"]
 GENERIC_SUBJECTS = frozenset(get_string_id(w) for w in ("every", "each", "nobody", "everyone", "everybody", "no"))
 NORMATIVE = frozenset(get_string_id(w) for w in ("should", "shouldn't", "shouldnt", "must", "mustn't", "deserve",
                                                  "deserves", "ought"))
+# Verbs that draw a lesson: a frame after one is the lesson, not a report ("I grew up in a family where we looked
+# after each other, and that taught me the importance of caring for others").
+LESSON_VERBS = frozenset(get_string_id(w) for w in ("taught", "learned", "learnt", "realised", "realized", "showed",
+                                                    "shown", "discovered", "understood"))
 # Values that are feelings (pleasure, excitement, pride): in a present-tense sentence with no frame they say how the
 # speaker feels about something, not what they stand for.
 FEELING_FAMILIES = frozenset({"hedonism", "stimulation"})
@@ -117,6 +121,7 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
     tokens = token_arrays(doc)
     b = tokens.bits
     bits = tokens.bit_list if tokens.bit_list is not None else b.tolist()
+    lower = tokens.lower
 
     # Sentences: the sentencizer's starts, trimmed of spaces, dropping those with no word.
     starts_mask = doc.user_data.get("coach_sent_starts")
@@ -244,14 +249,14 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
         for s, e in frames + [(c[1], c[2]) for c in longer if c[0] == FRAME_LABEL]:
             si = sent_of(s)
             if si in past_at and (s <= past_at[si] or any(bits[t] & PAST for t in range(s, e))
-                                  or not _after_subject(bits, past_at[si])):
+                                  or not _after_subject(bits, past_at[si])
+                                  or any(int(lower[t]) in LESSON_VERBS for t in range(past_at[si] + 1, s))):
                 own.add(si)
         for si in past_at:
             if si not in own:
                 labels_of[si] &= ~B_FRAME
     # "Every child in this town should...", "Nobody with Parkinson's should...": a generic subject with a modal of
     # what ought to be states a belief, however many words stand between them.
-    lower = tokens.lower
     firsts = lower[s_start].tolist()
     seconds = lower[np.minimum(np.array(s_start) + 1, n - 1)].tolist()
     for i in range(n_sent):
