@@ -1100,3 +1100,16 @@ def test_a_lesson_after_a_past_moment_frames_a_claim_and_a_beliefs_prompt_does_n
     assert not any("names a value" in p for p in belief.prompts)
     valued = analyse("Fairness is very important to me. I rang the housing office on 3 May.", "self")
     assert any(p.startswith("Your first sentence names a value.") for p in valued.prompts), valued.prompts
+
+
+def test_lessons_guesses_and_reported_frames():
+    """A lesson in a 'that' clause is a claim even beside a name; 'what must be' guesses; a frame after '[someone]
+    said' reports; 'I still believe' is a belief; 'I'll be honest:' is a filler."""
+    def abstract(text):
+        return [s.abstract_claim for s in analyse(text).sentences]
+    assert abstract("Maureen taught me that nobody should feel ashamed of trusting people.") == [True]
+    assert abstract("I learned from Mr Heaney that you cannot keep someone safe by taking away their choices.") == [True]
+    assert abstract("Danny is pouring what must be his fortieth cup of tea.") == [False]
+    assert abstract("Afterwards the manager said we should treat every tenant with respect.") == [False]
+    assert abstract("I still believe understanding is worth the effort.") == [True]
+    assert analyse("I'll be honest: part of me wanted the easy weekend.").values == ()

@@ -17,9 +17,10 @@ from spacy.tokens import Doc
 from relational.coach.components import CUE_LABELS
 from relational.coach.results import EMOTIONS, SentenceFeedback
 from relational.coach.tokens import (
-    ACTION, ALPHA, APOSTROPHE, CLAIM_OPENER, CLAIM_VERB, COMMA, COMMIT_SKIP, CONDITION, ENGLISH, FACT_ANCHOR, FACT_APOSTROPHE, FACT_PAST,
-    FACT_PRESENT, FACT_QUOTE, FACT_SECOND, FACT_TITLE, FIRST, HYPHEN, LEAD_SKIP, LEX_STOP, NARRATOR, NEGATION, NUM, PAST,
-    PERFECT, PLURAL, PRESENT, PUNCT, SECOND, SENT_END, SPACE, STATE, STOP, SUBJECT, TIME_CLAUSE, TITLE, token_arrays,
+    ACTION, ALPHA, APOSTROPHE, CLAIM_OPENER, CLAIM_VERB, COMMA, COMMIT_SKIP, CONDITION, ENGLISH, FACT_ANCHOR,
+    FACT_APOSTROPHE, FACT_PAST, FACT_PRESENT, FACT_QUOTE, FACT_SECOND, FACT_TITLE, FIRST, HYPHEN, LEAD_SKIP, LEX_STOP,
+    NARRATOR, NEGATION, NUM, PAST, PERFECT, PLURAL, PRESENT, PUNCT, SECOND, SENT_END, SPACE, STATE, STOP, SUBJECT,
+    TIME_CLAUSE, TITLE, WORDLIKE, LESSON, token_arrays,
 )
 
 # Bit of each cue label ("move:choice", "emotion:hope"...) in a sentence's int of label bits.
@@ -62,10 +63,10 @@ BELIEF_LABEL, FRAME_LABEL = L["claim:belief"], L["claim:frame"]
 GENERIC_SUBJECTS = frozenset(get_string_id(w) for w in ("every", "each", "nobody", "everyone", "everybody", "no"))
 NORMATIVE = frozenset(get_string_id(w) for w in ("should", "shouldn't", "shouldnt", "must", "mustn't", "deserve",
                                                  "deserves", "ought"))
-# Verbs that draw a lesson: a frame after one is the lesson, not a report ("I grew up in a family where we looked
-# after each other, and that taught me the importance of caring for others").
-LESSON_VERBS = frozenset(get_string_id(w) for w in ("taught", "learned", "learnt", "realised", "realized", "showed",
-                                                    "shown", "discovered", "understood"))
+# Before "must", these make it a guess, not a belief ("what must be his fortieth cup of tea").
+EPISTEMIC_BEFORE = frozenset(get_string_id(w) for w in ("what", "it", "that", "there", "which"))
+MUST = get_string_id("must")
+THAT = get_string_id("that")
 # Values that are feelings (pleasure, excitement, pride): in a present-tense sentence with no frame they say how the
 # speaker feels about something, not what they stand for.
 FEELING_FAMILIES = frozenset({"hedonism", "stimulation"})
@@ -250,7 +251,7 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
             si = sent_of(s)
             if si in past_at and (s <= past_at[si] or any(bits[t] & PAST for t in range(s, e))
                                   or not _after_subject(bits, past_at[si])
-                                  or any(int(lower[t]) in LESSON_VERBS for t in range(past_at[si] + 1, s))):
+                                  or any(bits[t] & LESSON for t in range(past_at[si] + 1, s))):
                 own.add(si)
         for si in past_at:
             if si not in own:
@@ -263,6 +264,14 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
         if ((firsts[i] in GENERIC_SUBJECTS or seconds[i] in GENERIC_SUBJECTS) and not labels_of[i] & B_BELIEF
                 and _generic_norm(bits, lower, s_start[i], s_end[i])):
             labels_of[i] |= B_BELIEF
+    # A lesson drawn in a "that" clause ("Maureen taught me that nobody should feel ashamed", "I learned from Mr
+    # Heaney that...") states what the moment taught: a claim, even beside the name of who taught it.
+    lessons = set()
+    for t in np.flatnonzero(b & LESSON).tolist():
+        if any(int(lower[j]) == THAT for j in range(t + 1, min(t + 5, n))):
+            si = sent_of(t)
+            if si >= 0:
+                lessons.add(si)
     values = [0] * n_sent
     claims = [0] * n_sent  # values other than feelings of pleasure, excitement or pride
     frame = [bool(m & B_FRAME) for m in labels_of]
@@ -302,7 +311,8 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
             at += 1
         if at >= limit and last_lead < a:  # no lead token from here on: the last one before stands in
             at = last_lead if last_lead >= 0 else a
-        imp = head = bool(at < limit and bits[at] & ACTION and at + 1 < z and not (at + 2 >= z and bits[at + 1] & PUNCT))
+        imp = head = bool(at < limit and bits[at] & ACTION and at + 1 < z
+                          and not (at + 2 >= z and bits[at + 1] & PUNCT))
         if not imp and at < z:
             imp = _imperative_after_commas(bits, at, z)
         imperative[i] = imp
@@ -320,7 +330,8 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
         cued = bool(m & B_ASK_CUE) and not (i in past_at and first_ask.get(i, n) > past_at[i])
         # A quotation reports an ask; an imperative that opens the sentence before any quotation mark is one
         # ('Sign the pledge sheet by the door tonight: "I will do one hour..."').
-        outside = quoted and head and not any(int(code[t]) >> FACT_SHIFT & T_QUOTE for t in range(max(a - 1, 0), at + 1))
+        outside = quoted and head and not any(int(code[t]) >> FACT_SHIFT & T_QUOTE
+                                              for t in range(max(a - 1, 0), at + 1))
         ask[i] = (not quoted or outside) and not m & B_RHETORICAL and bool(cued or imp or to_you)
     # With no ask of others, a first-person pledge ("I will phone three residents by Friday") is the story of now's
     # call to action: the commitment the speaker makes in front of the room.
@@ -345,10 +356,12 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
         belief = bool(m & B_BELIEF)
         # A name anchors a sentence to a lived moment, unless a belief frame makes it a claim about that group or
         # place ("At Unity Savers we stand for independence and trust").
-        anchored = bool((f & (T_ANCHOR | T_NAME) or m & B_ANCHOR_CUE) and not (belief and not f & T_PAST))
+        lesson = i in lessons
+        anchored = bool((f & (T_ANCHOR | T_NAME) or m & B_ANCHOR_CUE)
+                        and not (belief and not f & T_PAST) and not lesson)
         # A feeling about something in the present ("We are proud of the brickwork", "we just enjoy it") tells how
         # the speaker feels; it claims a value only when framed ("Every child should have some fun").
-        told = frame[i] or belief or (claims[i] > 0 and not f & T_PAST)
+        told = frame[i] or belief or lesson or (claims[i] > 0 and not f & T_PAST)
         abstract = ((values[i] > 0 and told) or belief) and not anchored and not ask[i]
         moves = m & 7
         if not now and not moves & 2 and _narrator_acts(bits, s_start[i], s_end[i]):
@@ -409,9 +422,11 @@ def _generic_norm(bits: list[int], lower: np.ndarray, a: int, z: int) -> bool:
 
 
 def _after_subject(bits: list[int], t: int) -> bool:
-    """Whether token t follows a subject pronoun, perhaps with one word between ("we voted", "I then went"), so it is
-    a finite verb and not a participle ("Small kindness, repeated, is what...")."""
-    return bool(t > 0 and bits[t - 1] & SUBJECT or t > 1 and bits[t - 2] & SUBJECT)
+    """Whether token t reads as a finite verb after its subject ("we voted", "I then went", "the manager said we")
+    and not as a participle set off by commas ("Small kindness, repeated, is what...")."""
+    if t > 0 and bits[t - 1] & SUBJECT or t > 1 and bits[t - 2] & SUBJECT:
+        return True
+    return bool(t > 0 and bits[t - 1] & WORDLIKE and t + 1 < len(bits) and not bits[t + 1] & PUNCT)
 
 
 def _has_action(words: np.ndarray, longer, bits: list[int], a: int, z: int) -> bool:
@@ -427,6 +442,8 @@ def _narrated(bits: list[int], lower: np.ndarray, s: int, e: int, doc: Doc) -> b
     always believed") or follows a verb's negation ("doesn't have to be")."""
     if s > 0 and bits[s - 1] & NEGATION and doc.vocab.strings[int(lower[s - 1])] in VERB_NEGATIONS:
         return True
+    if s > 0 and int(lower[s]) == MUST and int(lower[s - 1]) in EPISTEMIC_BEFORE:
+        return True  # "what must be his fortieth cup of tea": a guess
     return any(bits[t] & PAST and not bits[t] & PRESENT and not (t > 0 and bits[t - 1] & PERFECT)
                and not (t > 1 and bits[t - 2] & PERFECT) for t in range(s, e))  # "we have always valued"
 

@@ -22,7 +22,7 @@ from spacy.vocab import Vocab
 (ALPHA, PUNCT, SPACE, QUOTE, NUM, TITLE, ASCII, SENT_END, PARAGRAPH, ENGLISH, FIRST, PLURAL, SECOND, ACTION, OPENER,
  CLAIM_OPENER, CLAIM_VERB, PAST, PERFECT, WORDLIKE, DIGIT, SERVICE_HEAD, NAME_HEAD, STOP, NEGATION,
  COMMIT_SKIP, CONDITION, APOSTROPHE, UPPER, HYPHEN, NAME_JOINER, CLAUSE_OPENER, COMMA, LEX_STOP, LEAD_SKIP, PRESENT,
- BULLET, NEWLINE, NARRATOR, STATE, SUBJECT, TIME_CLAUSE) = (1 << i for i in range(42))
+ BULLET, NEWLINE, NARRATOR, STATE, SUBJECT, TIME_CLAUSE, LESSON) = (1 << i for i in range(43))
 
 FIRST_PERSON = ("i", "me", "my", "mine", "myself")
 PLURAL_PERSON = ("we", "us", "our", "ours", "ourselves")
@@ -42,6 +42,8 @@ CONDITIONS = ("if", "unless", "otherwise", "or", "without", "until")
 # Words that open a leading time clause, after which an imperative may follow a comma ("So before you leave tonight,
 # save the helpline number in your phone").
 TIME_CLAUSES = ("before", "after", "when", "whenever", "once", "while", "next", "as")
+# Verbs that draw a lesson from a moment ("that taught me the importance of...", "I learned from him that...").
+LESSON_VERBS = ("taught", "learned", "learnt", "realised", "realized", "showed", "shown", "discovered", "understood")
 NEGATIONS = ("not", "n't", "never", "no", "nt", "nothing", "nobody")
 # Finite verbs in the present (or a modal): when one comes before any simple past in a sentence, the main clause is in
 # the present ("We are patient with people because grief makes everyone impatient, us included").
@@ -132,7 +134,7 @@ class TokenTable:
                             (COMMIT_SKIP, COMMIT_SKIPS), (CONDITION, CONDITIONS), (APOSTROPHE, ("'", "’")),
                             (NAME_JOINER, NAME_JOINERS), (PRESENT, PRESENT_FINITE), (BULLET, BULLETS),
                             (NARRATOR, NARRATORS), (STATE, STATE_VERBS),
-                            (SUBJECT, SUBJECTS), (TIME_CLAUSE, TIME_CLAUSES)):
+                            (SUBJECT, SUBJECTS), (TIME_CLAUSE, TIME_CLAUSES), (LESSON, LESSON_VERBS)):
             for word in words:
                 self.lower_bits[word] = self.lower_bits.get(word, 0) | flag
         self.claim_verbs = frozenset(CLAIM_VERBS)
