@@ -1113,3 +1113,15 @@ def test_lessons_guesses_and_reported_frames():
     assert abstract("Afterwards the manager said we should treat every tenant with respect.") == [False]
     assert abstract("I still believe understanding is worth the effort.") == [True]
     assert analyse("I'll be honest: part of me wanted the easy weekend.").values == ()
+
+
+@pytest.mark.parametrize("text, cues", [
+    ("It wasn't fair on him.", ["fair"]),
+    ("The fair on Saturday was busy.", []),
+    ("The old hands passed on what they knew.", ["pass on what"]),
+    ("It is ours to pass on.", ["ours to pass on"]),
+    ("She passed on in May.", []),
+    ("Please pass on my number to your manager.", []),
+])
+def test_fair_on_someone_and_passing_a_custom_on(text, cues):
+    assert [v.cue for v in analyse(text).values] == cues
