@@ -1125,3 +1125,12 @@ def test_lessons_guesses_and_reported_frames():
 ])
 def test_fair_on_someone_and_passing_a_custom_on(text, cues):
     assert [v.cue for v in analyse(text).values] == cues
+
+
+def test_that_is_why_i_do_this_job_claims_nothing_alone_and_a_firm_and_sons_is_a_name():
+    def abstract(text):
+        return [s.abstract_claim for s in analyse(text).sentences]
+    assert abstract("That is why I do this job.") == [False]
+    assert abstract("For me, this work is about justice, and that is why I do it.") == [True]
+    assert analyse("A local firm, Faithful & Sons, has offered to repaint the railings.").values == ()
+    assert [v.cue for v in analyse("She was faithful to the end.").values] == ["faithful"]
