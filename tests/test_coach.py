@@ -1134,3 +1134,14 @@ def test_that_is_why_i_do_this_job_claims_nothing_alone_and_a_firm_and_sons_is_a
     assert abstract("For me, this work is about justice, and that is why I do it.") == [True]
     assert analyse("A local firm, Faithful & Sons, has offered to repaint the railings.").values == ()
     assert [v.cue for v in analyse("She was faithful to the end.").values] == ["faithful"]
+
+
+@pytest.mark.parametrize("text, present, specific", [
+    ("We'd love more of you to get involved.", True, False),
+    ("Can anyone spare Saturday morning at the Crow Lane gate?", True, True),
+    ("Please stand with us and don't let them take Ward 7.", True, False),
+    ("Will 20 of you each take one trip a fortnight?", True, True),
+])
+def test_asks_we_would_love_spare_and_a_number_in_a_name(text, present, specific):
+    cta = analyse(text, "now").call_to_action
+    assert (cta.present, cta.specific) == (present, specific)

@@ -583,7 +583,9 @@ def _call_to_action(start_chars, end_chars, ask, imperative, labels_of, by_sente
             for t in to_verbs[bisect_left(to_verbs, a):bisect_left(to_verbs, s_end[i])])
         has_when = bool(labels_of[i] & when)
         has_where = bool(labels_of[i] & where)
-        number = any(bits[t] & NUM for t in range(a, s_end[i]))
+        # A number counts as a detail of the ask ("20 people", "one trip a fortnight"), but not as part of a name
+        # ("Ward 7", "Route 42").
+        number = any(bits[t] & NUM and not (t > a and bits[t - 1] & TITLE) for t in range(a, s_end[i]))
         end_char = end_chars[i]
         if i + 1 < n_sent and not ask[i + 1] and not (has_when and has_where):
             nxt_when, nxt_where = bool(labels_of[i + 1] & when), bool(labels_of[i + 1] & where)
