@@ -1145,3 +1145,11 @@ def test_that_is_why_i_do_this_job_claims_nothing_alone_and_a_firm_and_sons_is_a
 def test_asks_we_would_love_spare_and_a_number_in_a_name(text, present, specific):
     cta = analyse(text, "now").call_to_action
     assert (cta.present, cta.specific) == (present, specific)
+
+
+def test_who_holds_power_is_a_description_and_what_power_people_should_have_is_a_claim():
+    def abstract(text):
+        return [s.abstract_claim for s in analyse(text).sentences]
+    assert abstract("The council have all the power and we have a shed.") == [False]
+    assert abstract("Residents should have real power over what happens next.") == [True]
+    assert abstract("We do want influence over how the savings are made.") == [True]

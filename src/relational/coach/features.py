@@ -67,9 +67,10 @@ NORMATIVE = frozenset(get_string_id(w) for w in ("should", "shouldn't", "shouldn
 EPISTEMIC_BEFORE = frozenset(get_string_id(w) for w in ("what", "it", "that", "there", "which"))
 MUST = get_string_id("must")
 THAT = get_string_id("that")
-# Values that are feelings (pleasure, excitement, pride): in a present-tense sentence with no frame they say how the
-# speaker feels about something, not what they stand for.
-FEELING_FAMILIES = frozenset({"hedonism", "stimulation"})
+# Values that are feelings (pleasure, excitement, pride), and power: in a present-tense sentence with no frame they
+# say how the speaker feels, or who holds power ("the council have all the power"), not what the speaker stands for;
+# framed, they are claims ("Residents should have real power over what happens next", "we do want influence").
+FEELING_FAMILIES = frozenset({"hedonism", "stimulation", "power"})
 FEELING_CUES = frozenset({"proud", "pride"})
 # Negations of a verb: before a belief frame they deny the necessity ("It doesn't have to be this way").
 VERB_NEGATIONS = ("not", "n't", "nt", "never")
