@@ -107,7 +107,7 @@ def test_adding_batches_does_not_move_other_splits(convert, tmp_path):
         ("fresh.md", "fresh2-self-01", "holds only ids starting 'fresh-'"),
         ("fresh2.md", "self-001", "holds only ids starting 'fresh2-'"),
         ("fresh2.md", "fresh2-self-001", "should look like"),
-        ("fresh9.md", "fresh9-self-01", "not a known batch"),
+        ("fresh99.md", "fresh99-self-01", "not a known batch"),
     ],
 )
 def test_batch_ids_only_in_their_file(convert, tmp_path, name, draft_id, message):
