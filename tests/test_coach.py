@@ -45,6 +45,16 @@ def flagged(text: str) -> list[tuple[str, str]]:
     return [(v.text, v.family) for v in analyse(text).values]
 
 
+def abstract_flags(text: str, kind: str | None = None) -> list[bool]:
+    """Whether each sentence of a draft is an abstract claim, in order."""
+    return [s.abstract_claim for s in analyse(text, kind).sentences]
+
+
+def cues_of(text: str) -> list[str]:
+    """The lexicon cue of each value mention in a draft, in order."""
+    return [v.cue for v in analyse(text).values]
+
+
 def assert_offsets(text: str, feedback: Feedback) -> None:
     """Every offset in the feedback indexes the exact input."""
     for v in feedback.values:
@@ -562,11 +572,9 @@ def test_prompts_name_late_sentences_with_ordinals():
 
 
 def test_rights_and_lessons_are_claims_and_the_present_moment_anchors():
-    def abstract(text):
-        return [s.abstract_claim for s in analyse(text, "now").sentences]
-    assert abstract("Everyone has a right to a warm and safe home.") == [True]
-    assert abstract("It taught us that when we stand up for each other, the council listens.") == [True]
-    assert abstract("Right now all the power sits with them.") == [False]
+    assert abstract_flags("Everyone has a right to a warm and safe home.", "now") == [True]
+    assert abstract_flags("It taught us that when we stand up for each other, the council listens.", "now") == [True]
+    assert abstract_flags("Right now all the power sits with them.", "now") == [False]
 
 
 def test_we_must_act_now_is_a_vague_call_to_action():
@@ -607,12 +615,10 @@ def test_the_verb_after_to_in_an_ask_is_its_action_and_can_we_asks():
 
 
 def test_a_belief_frame_makes_a_claim_even_with_a_name_but_a_name_anchors_a_plain_sentence():
-    def abstract(text):
-        return [s.abstract_claim for s in analyse(text, "us").sentences]
-    assert abstract("At Unity Savers we stand for independence and trust.") == [True]
-    assert abstract("We believe every child deserves a good start to the day.") == [True]
-    assert abstract("No child should have to learn on an empty stomach.") == [True]
-    assert abstract("Mrs Okafor is kind to everyone on the landing.") == [False]
+    assert abstract_flags("At Unity Savers we stand for independence and trust.", "us") == [True]
+    assert abstract_flags("We believe every child deserves a good start to the day.", "us") == [True]
+    assert abstract_flags("No child should have to learn on an empty stomach.", "us") == [True]
+    assert abstract_flags("Mrs Okafor is kind to everyone on the landing.", "us") == [False]
 
 
 # --- sentences: moves, abstract claims, emotions -------------------------------------------------------------------
@@ -961,23 +967,20 @@ def test_overrides_from_the_environment(tmp_path, monkeypatch):
 def test_a_frame_after_an_opening_simple_past_is_reported_and_the_sentence_tells_a_moment():
     """'told her we should...' reports what was said then; a frame that opens the sentence, or follows a participle
     rather than a finite verb, still makes a claim."""
-    def abstract(text):
-        return [s.abstract_claim for s in analyse(text).sentences]
-    assert abstract("I went to the manager and told her we should take responsibility.") == [False]
-    assert abstract("We voted to keep every house, because nobody who belonged here should lose their home.") == [False]
-    assert abstract("Every tenant should be treated with respect.") == [True]
-    assert abstract("Small acts of kindness, repeated, are what this job should be about.") == [True]
+    assert abstract_flags("I went to the manager and told her we should take responsibility.") == [False]
+    assert abstract_flags(
+        "We voted to keep every house, because nobody who belonged here should lose their home.") == [False]
+    assert abstract_flags("Every tenant should be treated with respect.") == [True]
+    assert abstract_flags("Small acts of kindness, repeated, are what this job should be about.") == [True]
 
 
 def test_a_belief_frame_told_in_the_past_or_negated_claims_no_belief():
     """'everyone had given up on' narrates and 'doesn't have to be' denies a necessity; a present perfect ('we have
     always believed', also typed 'ive') is still a standing belief."""
-    def abstract(text):
-        return [s.abstract_claim for s in analyse(text).sentences]
-    assert abstract("It was the kind of estate everyone had given up on.") == [False]
-    assert abstract("This doesn't have to be the end of the library.") == [False]
-    assert abstract("We have always believed in fairness.") == [True]
-    assert abstract("ive always believed in fairness.") == [True]
+    assert abstract_flags("It was the kind of estate everyone had given up on.") == [False]
+    assert abstract_flags("This doesn't have to be the end of the library.") == [False]
+    assert abstract_flags("We have always believed in fairness.") == [True]
+    assert abstract_flags("ive always believed in fairness.") == [True]
 
 
 def test_asking_anyone_is_an_ask_but_asking_about_the_past_is_not():
@@ -990,50 +993,40 @@ def test_asking_anyone_is_an_ask_but_asking_about_the_past_is_not():
 def test_words_the_guide_never_counts_are_not_values():
     """'for everyone' (cooking for everyone), 'a luxury' and 'every family should...' (the family as the subject of a
     generic claim) are not values language; 'Family matters' names the value."""
-    def cues(text):
-        return [v.cue for v in analyse(text).values]
-    assert cues("She cooked for everyone.") == []
-    assert cues("A pool is not a luxury.") == []
-    assert "family" not in cues("Every family should feel safe at home.")
-    assert cues("Family matters.") == ["family"]
+    assert cues_of("She cooked for everyone.") == []
+    assert cues_of("A pool is not a luxury.") == []
+    assert "family" not in cues_of("Every family should feel safe at home.")
+    assert cues_of("Family matters.") == ["family"]
 
 
 def test_a_feeling_about_something_present_is_not_a_value_claim_unless_framed():
     """Pride, pleasure and excitement about something at hand say how the speaker feels; framed as what everyone
     should have, or beside another value, they make a claim."""
-    def abstract(text):
-        return [s.abstract_claim for s in analyse(text).sentences]
-    assert abstract("I'm proud of the new roof on the hall.") == [False]
-    assert abstract("Mostly, though, we just enjoy it.") == [False]
-    assert abstract("Every child should have some fun in the summer.") == [True]
-    assert abstract("Fun matters.") == [True]
-    assert abstract("We are proud of our honesty.") == [True]
+    assert abstract_flags("I'm proud of the new roof on the hall.") == [False]
+    assert abstract_flags("Mostly, though, we just enjoy it.") == [False]
+    assert abstract_flags("Every child should have some fun in the summer.") == [True]
+    assert abstract_flags("Fun matters.") == [True]
+    assert abstract_flags("We are proud of our honesty.") == [True]
 
 
 def test_a_sentence_that_opens_with_a_name_tells_of_a_person():
     """A capitalised word that is not an English word, opening a sentence, is a name: a lived detail."""
-    def abstract(text):
-        return [s.abstract_claim for s in analyse(text).sentences]
-    assert abstract("Sheila looks after her husband every day.") == [False]
-    assert abstract("Kindness is everything.") == [True]
+    assert abstract_flags("Sheila looks after her husband every day.") == [False]
+    assert abstract_flags("Kindness is everything.") == [True]
 
 
 def test_a_present_belief_is_a_claim_whatever_details_it_names():
     """'Nobody should have to wait 12 weeks' claims what ought to be, though it names a number; a belief reported in
     a past moment ('On 3 May we asked...') stays a moment."""
-    def abstract(text):
-        return [s.abstract_claim for s in analyse(text).sentences]
-    assert abstract("Nobody should have to wait 12 weeks for a ramp.") == [True]
-    assert abstract("On 3 May we asked every leader what should matter most.") == [False]
+    assert abstract_flags("Nobody should have to wait 12 weeks for a ramp.") == [True]
+    assert abstract_flags("On 3 May we asked every leader what should matter most.") == [False]
 
 
 def test_a_generic_subject_with_a_modal_of_ought_is_a_belief_at_any_distance():
-    def abstract(text):
-        return [s.abstract_claim for s in analyse(text).sentences]
-    assert abstract("Every child in this town should leave school able to swim.") == [True]
-    assert abstract("And nobody on this estate deserves a cold flat.") == [True]
-    assert abstract("Every child in this town went swimming on Friday.") == [False]
-    assert abstract("No, we should wait.") == [False]
+    assert abstract_flags("Every child in this town should leave school able to swim.") == [True]
+    assert abstract_flags("And nobody on this estate deserves a cold flat.") == [True]
+    assert abstract_flags("Every child in this town went swimming on Friday.") == [False]
+    assert abstract_flags("No, we should wait.") == [False]
 
 
 def test_nobody_cares_is_apathy_not_care_and_the_honest_truth_is_a_filler():
@@ -1076,7 +1069,8 @@ def test_an_imperative_before_a_quotation_asks_but_a_quoted_one_is_reported():
 
 
 def test_be_is_not_the_action_of_an_ask_to_you_but_let_your_voice_be_heard_asks():
-    assert not analyse("Lesson two: if you're honest with folk, they'll be honest with you.", "self").call_to_action.present
+    lesson = "Lesson two: if you're honest with folk, they'll be honest with you."
+    assert not analyse(lesson, "self").call_to_action.present
     assert analyse("The consultation closes soon. Let your voice be heard.", "now").call_to_action.present
 
 
@@ -1105,13 +1099,12 @@ def test_a_lesson_after_a_past_moment_frames_a_claim_and_a_beliefs_prompt_does_n
 def test_lessons_guesses_and_reported_frames():
     """A lesson in a 'that' clause is a claim even beside a name; 'what must be' guesses; a frame after '[someone]
     said' reports; 'I still believe' is a belief; 'I'll be honest:' is a filler."""
-    def abstract(text):
-        return [s.abstract_claim for s in analyse(text).sentences]
-    assert abstract("Maureen taught me that nobody should feel ashamed of trusting people.") == [True]
-    assert abstract("I learned from Mr Heaney that you cannot keep someone safe by taking away their choices.") == [True]
-    assert abstract("Danny is pouring what must be his fortieth cup of tea.") == [False]
-    assert abstract("Afterwards the manager said we should treat every tenant with respect.") == [False]
-    assert abstract("I still believe understanding is worth the effort.") == [True]
+    assert abstract_flags("Maureen taught me that nobody should feel ashamed of trusting people.") == [True]
+    assert abstract_flags(
+        "I learned from Mr Heaney that you cannot keep someone safe by taking away their choices.") == [True]
+    assert abstract_flags("Danny is pouring what must be his fortieth cup of tea.") == [False]
+    assert abstract_flags("Afterwards the manager said we should treat every tenant with respect.") == [False]
+    assert abstract_flags("I still believe understanding is worth the effort.") == [True]
     assert analyse("I'll be honest: part of me wanted the easy weekend.").values == ()
 
 
@@ -1128,10 +1121,8 @@ def test_fair_on_someone_and_passing_a_custom_on(text, cues):
 
 
 def test_that_is_why_i_do_this_job_claims_nothing_alone_and_a_firm_and_sons_is_a_name():
-    def abstract(text):
-        return [s.abstract_claim for s in analyse(text).sentences]
-    assert abstract("That is why I do this job.") == [False]
-    assert abstract("For me, this work is about justice, and that is why I do it.") == [True]
+    assert abstract_flags("That is why I do this job.") == [False]
+    assert abstract_flags("For me, this work is about justice, and that is why I do it.") == [True]
     assert analyse("A local firm, Faithful & Sons, has offered to repaint the railings.").values == ()
     assert [v.cue for v in analyse("She was faithful to the end.").values] == ["faithful"]
 
@@ -1148,8 +1139,6 @@ def test_asks_we_would_love_spare_and_a_number_in_a_name(text, present, specific
 
 
 def test_who_holds_power_is_a_description_and_what_power_people_should_have_is_a_claim():
-    def abstract(text):
-        return [s.abstract_claim for s in analyse(text).sentences]
-    assert abstract("The council have all the power and we have a shed.") == [False]
-    assert abstract("Residents should have real power over what happens next.") == [True]
-    assert abstract("We do want influence over how the savings are made.") == [True]
+    assert abstract_flags("The council have all the power and we have a shed.") == [False]
+    assert abstract_flags("Residents should have real power over what happens next.") == [True]
+    assert abstract_flags("We do want influence over how the savings are made.") == [True]
