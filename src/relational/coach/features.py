@@ -73,7 +73,7 @@ THAT = get_string_id("that")
 FEELING_FAMILIES = frozenset({"hedonism", "stimulation", "power"})
 FEELING_CUES = frozenset({"proud", "pride"})
 # Negations of a verb: before a belief frame they deny the necessity ("It doesn't have to be this way").
-VERB_NEGATIONS = ("not", "n't", "nt", "never")
+VERB_NEGATIONS = frozenset(get_string_id(w) for w in ("not", "n't", "nt", "never"))
 # Per-token facts or-ed over a sentence (one bit each), kept above the cue label bits.
 T_ANCHOR, T_QUOTE, T_SECOND, T_PAST = FACT_ANCHOR, FACT_QUOTE, FACT_SECOND, FACT_PAST
 T_NAME = 8  # a Title Case word inside a sentence (a free bit among the FACT_* bits)
@@ -169,7 +169,7 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
                   or not bits[c[2] + 1] & PAST or bits[c[2] + 1] & PRESENT]
         # A belief frame told in the past ("a place everyone had written off") narrates; one after "not" ("this
         # doesn't have to be the end") denies a necessity. Neither claims a belief.
-        longer = [c for c in longer if c[0] != BELIEF_LABEL or not _narrated(bits, tokens.lower, c[1], c[2], doc)]
+        longer = [c for c in longer if c[0] != BELIEF_LABEL or not _narrated(bits, lower, c[1], c[2])]
         cue_bits = words.copy()
         for label, start, _ in longer:
             cue_bits[start] |= 1 << label
@@ -438,10 +438,10 @@ def _has_action(words: np.ndarray, longer, bits: list[int], a: int, z: int) -> b
     return any(c[0] == ACTION_LABEL and a <= c[1] < z for c in longer)
 
 
-def _narrated(bits: list[int], lower: np.ndarray, s: int, e: int, doc: Doc) -> bool:
+def _narrated(bits: list[int], lower: np.ndarray, s: int, e: int) -> bool:
     """Whether a belief frame (tokens s to e) is told in the simple past ("everyone had written it off"; not "I have
     always believed") or follows a verb's negation ("doesn't have to be")."""
-    if s > 0 and bits[s - 1] & NEGATION and doc.vocab.strings[int(lower[s - 1])] in VERB_NEGATIONS:
+    if s > 0 and bits[s - 1] & NEGATION and int(lower[s - 1]) in VERB_NEGATIONS:
         return True
     if s > 0 and int(lower[s]) == MUST and int(lower[s - 1]) in EPISTEMIC_BEFORE:
         return True  # "what must be his fortieth cup of tea": a guess
