@@ -15,7 +15,7 @@ import urllib.request
 
 import pytest
 
-from browser_support import ARTIFACTS, CHROMIUM_ARGS, PageWatch, axe_violations, chromium_path, describe
+from browser_support import ARTIFACTS, PageWatch, axe_violations, describe
 
 pytestmark = pytest.mark.browser
 
@@ -76,16 +76,6 @@ def servers(home):
                 proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def open_app(browser, url, width=1280):
