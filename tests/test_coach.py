@@ -1142,3 +1142,40 @@ def test_who_holds_power_is_a_description_and_what_power_people_should_have_is_a
     assert abstract_flags("The council have all the power and we have a shed.") == [False]
     assert abstract_flags("Residents should have real power over what happens next.") == [True]
     assert abstract_flags("We do want influence over how the savings are made.") == [True]
+
+
+@pytest.mark.parametrize("text, cues", [
+    # "to be honest" after a verb of asking and its object says what someone should be; at a clause's edge it fills.
+    ("They need us to be honest and to ring them back.", ["honest"]),
+    ("She asked them to be fair with every caller.", ["fair"]),
+    ("To be honest, I thought she had lost it.", []),
+    ("I told him, to be honest, that it was over.", []),
+    # "the kind" before a noun is kindness; before "of" or nothing it is a sort.
+    ('A card came for "the girl with the kind voice".', ["kind"]),
+    ("It was the kind of day you remember.", []),
+    ("That is the kind we need.", []),
+    # "properly" after a linking verb strengthens an adjective; feeling free is freedom, "feel free to" a filler.
+    ("Skating is where I feel properly free.", ["free"]),
+    ("We felt free for the first time.", ["felt free"]),
+    ("Feel free to ask me anything.", []),
+    ("The kids were queuing properly by the third week.", ["properly"]),
+    # Driving a bus, and grit on the roads, are not ambition or determination.
+    ("Ruth has driven the number 9 for twenty-two years.", []),
+    ("She was driven and ambitious.", ["driven", "ambitious"]),
+    ("There was no grit on the hill road and the gritting crew was a lorry down.", []),
+    ("It takes grit to keep going.", ["grit"]),
+    # An independent (shop, candidate) and an NHS trust that acts are not independence or trust.
+    ("Chains were buying up every independent in the county.", []),
+    ("She is an independent woman.", ["independent"]),
+    ("The trust next door uses trained volunteers at night.", []),
+    ("The trust between us took years to build.", ["trust"]),
+])
+def test_asked_to_be_honest_kind_voice_feeling_free_and_service_senses_of_driven_grit_independent_trust(text, cues):
+    assert cues_of(text) == cues
+
+
+def test_a_clock_time_anchors_a_scene_and_about_a_number_frames_nothing():
+    assert abstract_flags("At nine it's the pensioners, and they look out for each other.") == [False]
+    assert abstract_flags("They look out for each other.") == [True]
+    assert abstract_flags("Since prices went up, it's about one in three.") == [False]
+    assert abstract_flags("For me, it's about fairness.") == [True]

@@ -34,6 +34,12 @@ INTENT_VERBS = frozenset({"is", "was", "are", "were", "be", "been", "'s", "want"
                           "chooses", "decided", "decide", "learned", "learnt", "promise", "promised", "promises",
                           "mean", "means", "meant", "expect", "expected", "hope", "hoped", "strive", "strived", "taught",
                           "believe", "believed", "believes", "believing"})
+# After one of these verbs and its object, "to be honest" says what someone is asked to be ("they need us to be honest
+# and to ring them back", "she asked them to be fair"), not a filler.
+ASKING_VERBS = INTENT_VERBS | frozenset({"ask", "asks", "asked", "asking", "tell", "tells", "told", "telling", "expect",
+                                         "expects", "urge", "urged", "encourage", "encouraged", "trust", "trusted",
+                                         "trusts", "teach", "teaches", "remind", "reminded", "need", "want"})
+OBJECT_PRONOUNS = frozenset({"us", "them", "him", "her", "me"})
 
 
 @lru_cache(maxsize=4)
@@ -350,6 +356,8 @@ class ValuesMarker:
         self.care_joiners = frozenset(strings.add(w) for w in CARE_OBJECT_JOINERS)
         self.intent_hashes = frozenset(strings.add(w) for w in INTENT_VERBS)
         self.filler_heads = frozenset(strings.add(w) for w in ("to", "in"))
+        self.asking_hashes = frozenset(strings.add(w) for w in ASKING_VERBS)
+        self.object_hashes = frozenset(strings.add(w) for w in OBJECT_PRONOUNS)
 
     def share(self, key: str, phrases: list[str], match: str) -> None:
         """Match another component's cues in the same pass; they go in doc.user_data["coach_shared_matches"]."""
@@ -424,7 +432,8 @@ class ValuesMarker:
 
     def _intended(self, doc: Doc, traps: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
         """The traps without fillers that are not fillers where they stand: "to be fair" or "in fairness" after a verb
-        of aim or belief ("the job is to be fair", "I believed in fairness"), and a filler after a negation or a
+        of aim or belief ("the job is to be fair", "I believed in fairness") or after such a verb and its object ("they need us
+        to be honest"), and a filler after a negation or a
         subject ("if they didn't trust me", not "Trust me, ...")."""
         arrays = None
         kept = []
@@ -435,6 +444,9 @@ class ValuesMarker:
                     arrays = token_arrays(doc)
                 first, before = int(arrays.lower[start]), int(arrays.lower[start - 1])
                 if first in self.filler_heads and before in self.intent_hashes:
+                    continue
+                if (first in self.filler_heads and before in self.object_hashes and start > 1
+                        and int(arrays.lower[start - 2]) in self.asking_hashes):
                     continue
                 if not first in self.filler_heads and arrays.bit_list[start - 1] & (NEGATION | SUBJECT):
                     continue

@@ -67,11 +67,12 @@ NORMATIVE = frozenset(get_string_id(w) for w in ("should", "shouldn't", "shouldn
 EPISTEMIC_BEFORE = frozenset(get_string_id(w) for w in ("what", "it", "that", "there", "which"))
 MUST = get_string_id("must")
 THAT = get_string_id("that")
+ABOUT = get_string_id("about")
 # Values that are feelings (pleasure, excitement, pride), and power: in a present-tense sentence with no frame they
 # say how the speaker feels, or who holds power ("the council have all the power"), not what the speaker stands for;
 # framed, they are claims ("Residents should have real power over what happens next", "we do want influence").
 FEELING_FAMILIES = frozenset({"hedonism", "stimulation", "power"})
-FEELING_CUES = frozenset({"proud", "pride"})
+FEELING_CUES = frozenset({"proud", "pride", "free"})  # "free" is marked only after "feel"
 # Negations of a verb: before a belief frame they deny the necessity ("It doesn't have to be this way").
 VERB_NEGATIONS = frozenset(get_string_id(w) for w in ("not", "n't", "nt", "never"))
 # Per-token facts or-ed over a sentence (one bit each), kept above the cue label bits.
@@ -170,6 +171,9 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
         # A belief frame told in the past ("a place everyone had written off") narrates; one after "not" ("this
         # doesn't have to be the end") denies a necessity. Neither claims a belief.
         longer = [c for c in longer if c[0] != BELIEF_LABEL or not _narrated(bits, lower, c[1], c[2])]
+        # "it's about one in three": "about" before a number means roughly, so "it's about" frames nothing.
+        longer = [c for c in longer if c[0] not in (BELIEF_LABEL, FRAME_LABEL) or c[2] >= n
+                  or int(lower[c[2] - 1]) != ABOUT or not bits[c[2]] & NUM]
         cue_bits = words.copy()
         for label, start, _ in longer:
             cue_bits[start] |= 1 << label
