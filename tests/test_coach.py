@@ -1179,3 +1179,13 @@ def test_a_clock_time_anchors_a_scene_and_about_a_number_frames_nothing():
     assert abstract_flags("They look out for each other.") == [True]
     assert abstract_flags("Since prices went up, it's about one in three.") == [False]
     assert abstract_flags("For me, it's about fairness.") == [True]
+
+
+@pytest.mark.parametrize("text, present, specific", [
+    ("Last term the head let us put out the leftover toast at break.", False, False),
+    ("So let's meet at the hall on Friday at 7.", True, True),
+    ("We must all stand together and support the fund.", True, False),
+])
+def test_let_us_after_a_subject_tells_and_we_must_all_asks_the_room(text, present, specific):
+    cta = analyse(text, "now").call_to_action
+    assert (cta.present, cta.specific) == (present, specific)

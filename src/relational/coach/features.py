@@ -68,6 +68,7 @@ EPISTEMIC_BEFORE = frozenset(get_string_id(w) for w in ("what", "it", "that", "t
 MUST = get_string_id("must")
 THAT = get_string_id("that")
 ABOUT = get_string_id("about")
+LET = get_string_id("let")
 # Values that are feelings (pleasure, excitement, pride), and power: in a present-tense sentence with no frame they
 # say how the speaker feels, or who holds power ("the council have all the power"), not what the speaker stands for;
 # framed, they are claims ("Residents should have real power over what happens next", "we do want influence").
@@ -163,8 +164,9 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
         # An ask that opens with a verb ("join us", "meet us", "sign up") asks only where an imperative can stand: at
         # the head of a clause, or after "you", "to" or an opener ("will you join us", "please sign up"); after a
         # subject it tells ("Most people only meet us when they want a certificate").
-        longer = [c for c in longer if c[0] != ASK_LABEL or not bits[c[1]] & ACTION or c[1] == 0
-                  or bits[c[1] - 1] & (LEAD_SKIP | SECOND | COMMIT_SKIP) or starts_mask[c[1]]]
+        # "let us" / "let's" likewise: "the head let us put out the toast" tells what was allowed.
+        longer = [c for c in longer if c[0] != ASK_LABEL or not (bits[c[1]] & ACTION or int(lower[c[1]]) == LET)
+                  or c[1] == 0 or bits[c[1] - 1] & (LEAD_SKIP | SECOND | COMMIT_SKIP) or starts_mask[c[1]]]
         # "Could anyone have stopped it?" asks about the past, not for help: a perfect after the ask asks nothing.
         longer = [c for c in longer if c[0] != ASK_LABEL or c[2] + 1 >= n or not bits[c[2]] & PERFECT
                   or not bits[c[2] + 1] & PAST or bits[c[2] + 1] & PRESENT]
