@@ -1189,3 +1189,14 @@ def test_a_clock_time_anchors_a_scene_and_about_a_number_frames_nothing():
 def test_let_us_after_a_subject_tells_and_we_must_all_asks_the_room(text, present, specific):
     cta = analyse(text, "now").call_to_action
     assert (cta.present, cta.specific) == (present, specific)
+
+
+@pytest.mark.parametrize("text, cues", [
+    ("Trust me, it works.", []),
+    ("She had no reason to trust me.", ["trust"]),
+    ("I told him straight that I couldn't undo it.", ["tell him straight"]),
+    ("She could come and go as she liked.", ["come and go as"]),
+    ("We did as we pleased all summer.", ["as we pleased"]),
+])
+def test_trust_me_after_to_is_trust_and_telling_straight_and_coming_and_going_as_one_likes(text, cues):
+    assert cues_of(text) == cues

@@ -357,6 +357,7 @@ class ValuesMarker:
         self.intent_hashes = frozenset(strings.add(w) for w in INTENT_VERBS)
         self.filler_heads = frozenset(strings.add(w) for w in ("to", "in"))
         self.asking_hashes = frozenset(strings.add(w) for w in ASKING_VERBS)
+        self.to_hash = strings.add("to")
         self.object_hashes = frozenset(strings.add(w) for w in OBJECT_PRONOUNS)
 
     def share(self, key: str, phrases: list[str], match: str) -> None:
@@ -433,8 +434,8 @@ class ValuesMarker:
     def _intended(self, doc: Doc, traps: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
         """The traps without fillers that are not fillers where they stand: "to be fair" or "in fairness" after a verb
         of aim or belief ("the job is to be fair", "I believed in fairness") or after such a verb and its object ("they need us
-        to be honest"), and a filler after a negation or a
-        subject ("if they didn't trust me", not "Trust me, ...")."""
+        to be honest"), and a filler after a negation, a
+        subject or "to" ("if they didn't trust me", "a reason to trust me"; not "Trust me, ...")."""
         arrays = None
         kept = []
         for trap in traps:
@@ -448,8 +449,9 @@ class ValuesMarker:
                 if (first in self.filler_heads and before in self.object_hashes and start > 1
                         and int(arrays.lower[start - 2]) in self.asking_hashes):
                     continue
-                if not first in self.filler_heads and arrays.bit_list[start - 1] & (NEGATION | SUBJECT):
-                    continue
+                if not first in self.filler_heads and (arrays.bit_list[start - 1] & (NEGATION | SUBJECT)
+                                                       or before == self.to_hash):
+                    continue  # "if they didn't trust me", "any reason to trust me"
             kept.append(trap)
         return kept
 
