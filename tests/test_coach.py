@@ -1200,3 +1200,10 @@ def test_let_us_after_a_subject_tells_and_we_must_all_asks_the_room(text, presen
 ])
 def test_trust_me_after_to_is_trust_and_telling_straight_and_coming_and_going_as_one_likes(text, cues):
     assert cues_of(text) == cues
+
+
+def test_now_places_a_sentence_in_the_story_unless_a_belief_outranks_it():
+    assert abstract_flags("They look out for each other now.") == [False]
+    assert abstract_flags("Now he's the one telling new traders that the rules are the same for everyone.") == [False]
+    assert abstract_flags("They look out for each other.") == [True]
+    assert abstract_flags("Now everyone deserves a fair hearing.") == [True]
