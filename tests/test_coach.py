@@ -950,8 +950,8 @@ def test_local_terms_add_and_block_without_code(tmp_path):
     local = tmp_path / "local_terms.csv"
     local.write_text("term,family,match\nour patch,benevolence,lower\nFairness Hub,not_value,lower\n", encoding="utf-8")
     nlp = load(overrides=str(local))
-    doc = nlp("I love our patch. We met at Fairness Hub.")
-    assert [(s.text, s.label_) for s in doc.spans["values"]] == [("love", "benevolence"), ("our patch", "benevolence")]
+    doc = nlp("I am loyal to our patch. We met at Fairness Hub.")
+    assert [(s.text, s.label_) for s in doc.spans["values"]] == [("loyal", "benevolence"), ("our patch", "benevolence")]
 
 
 def test_overrides_from_the_environment(tmp_path, monkeypatch):
@@ -1207,3 +1207,10 @@ def test_now_places_a_sentence_in_the_story_unless_a_belief_outranks_it():
     assert abstract_flags("Now he's the one telling new traders that the rules are the same for everyone.") == [False]
     assert abstract_flags("They look out for each other.") == [True]
     assert abstract_flags("Now everyone deserves a fair hearing.") == [True]
+
+
+def test_love_between_people_is_not_marked_but_a_love_of_learning_is():
+    assert cues_of("I told him his dad loved him very much.") == []
+    assert cues_of("They want to be near the people who love them.") == []
+    assert [(v.text, v.family) for v in analyse("My gran had a real love of learning.").values] == [
+        ("love of learning", "self_direction")]
