@@ -1214,3 +1214,14 @@ def test_love_between_people_is_not_marked_but_a_love_of_learning_is():
     assert cues_of("They want to be near the people who love them.") == []
     assert [(v.text, v.family) for v in analyse("My gran had a real love of learning.").values] == [
         ("love of learning", "self_direction")]
+
+
+@pytest.mark.parametrize("text, cues", [
+    ("Will you help us keep it open?", []),
+    ("Please get behind us and help however you can.", []),
+    ("Last year our team helped four hundred people.", ["help"]),
+    ("What we've learned is that a clean street matters.", []),
+    ("I believe in learning at every age.", ["learning"]),
+])
+def test_asking_for_a_hand_and_the_verb_learned_are_not_values(text, cues):
+    assert cues_of(text) == cues
