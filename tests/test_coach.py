@@ -1225,3 +1225,23 @@ def test_love_between_people_is_not_marked_but_a_love_of_learning_is():
 ])
 def test_asking_for_a_hand_and_the_verb_learned_are_not_values(text, cues):
     assert cues_of(text) == cues
+
+
+@pytest.mark.parametrize("text, values", [
+    ("We were raised to respect our elders.", [("raised to", "tradition"), ("respect our elders", "conformity")]),
+    ("Some of the elders thought it was a bad idea.", []),
+    ("Ringing is a tradition you can only pass on by hand.", [("tradition", "tradition"), ("pass on", "tradition")]),
+    ("We mean to hand it on in better shape.", [("hand it on", "tradition")]),
+    ("Only the strongest shops survive.", []),
+    ("If we're honest, half of us come for the sandwiches.", []),
+    ("If you're honest with folk, it pays.", [("honest with", "benevolence")]),
+])
+def test_elders_respected_passing_on_and_if_we_are_honest(text, values):
+    assert [(v.text, v.family) for v in analyse(text).values] == values
+
+
+def test_a_sentence_about_one_person_is_a_portrait_not_a_claim():
+    assert abstract_flags("She looks out for people in a way no app ever will.") == [False]
+    assert abstract_flags("And he's fiercely independent.") == [False]
+    assert abstract_flags("She deserves respect.") == [True]
+    assert abstract_flags("People look out for each other in a way no app ever will.") == [True]

@@ -69,6 +69,7 @@ MUST = get_string_id("must")
 THAT = get_string_id("that")
 ABOUT = get_string_id("about")
 LET = get_string_id("let")
+ONE_PERSON = frozenset(get_string_id(w) for w in ("she", "he"))
 # Values that are feelings (pleasure, excitement, pride), and power: in a present-tense sentence with no frame they
 # say how the speaker feels, or who holds power ("the council have all the power"), not what the speaker stands for;
 # framed, they are claims ("Residents should have real power over what happens next", "we do want influence").
@@ -364,7 +365,10 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
         # A name anchors a sentence to a lived moment, unless a belief frame makes it a claim about that group or
         # place ("At Unity Savers we stand for independence and trust").
         lesson = i in lessons
-        anchored = bool((f & (T_ANCHOR | T_NAME) or m & B_ANCHOR_CUE)
+        # So does a sentence about one person ("She looks out for people in a way no app ever will", "He's eighty-one
+        # and fiercely independent"): a portrait, not a standing claim.
+        person = firsts[i] in ONE_PERSON or (seconds[i] in ONE_PERSON and bits[s_start[i]] & LEAD_SKIP)
+        anchored = bool((f & (T_ANCHOR | T_NAME) or m & B_ANCHOR_CUE or person)
                         and not (belief and not f & T_PAST) and not lesson)
         # A feeling about something in the present ("We are proud of the brickwork", "we just enjoy it") tells how
         # the speaker feels; it claims a value only when framed ("Every child should have some fun").
