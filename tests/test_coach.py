@@ -1245,3 +1245,14 @@ def test_a_sentence_about_one_person_is_a_portrait_not_a_claim():
     assert abstract_flags("And he's fiercely independent.") == [False]
     assert abstract_flags("She deserves respect.") == [True]
     assert abstract_flags("People look out for each other in a way no app ever will.") == [True]
+
+
+@pytest.mark.parametrize("text, present, specific", [
+    ("When the budget comes to this panel on Thursday 6 February, amend line 47 from switch-off to dimming.", True, True),
+    ("Will two of you come with me to meet the business manager on Wednesday 5 March at four?", True, True),
+    ("Could any of you spare an hour?", True, False),
+    ("The council restored the service in May.", False, False),
+])
+def test_asks_of_some_of_the_listeners_and_of_decision_makers(text, present, specific):
+    cta = analyse(text, "now").call_to_action
+    assert (cta.present, cta.specific) == (present, specific)
