@@ -1256,3 +1256,13 @@ def test_a_sentence_about_one_person_is_a_portrait_not_a_claim():
 def test_asks_of_some_of_the_listeners_and_of_decision_makers(text, present, specific):
     cta = analyse(text, "now").call_to_action
     assert (cta.present, cta.specific) == (present, specific)
+
+
+@pytest.mark.parametrize("text, cues", [
+    ("Kindness costs nothing.", ["kindness"]),
+    ("Respect costs less than an eviction.", ["respect"]),
+    ("Social care costs are rising.", []),
+])
+def test_a_head_noun_used_as_a_verb_is_not_a_service_compound(text, cues):
+    assert cues_of(text) == cues
+    assert abstract_flags(text) == [bool(cues)]

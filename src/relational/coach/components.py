@@ -34,6 +34,10 @@ INTENT_VERBS = frozenset({"is", "was", "are", "were", "be", "been", "'s", "want"
                           "chooses", "decided", "decide", "learned", "learnt", "promise", "promised", "promises",
                           "mean", "means", "meant", "expect", "expected", "hope", "hoped", "strive", "strived", "taught",
                           "believe", "believed", "believes", "believing"})
+# After a head noun that can also be a verb ("costs", "pays"), these words show it is the verb: "Kindness costs
+# nothing", "Respect costs less than an eviction" (not "care costs are rising").
+VERB_OBJECTS = frozenset({"nothing", "less", "more", "little", "us", "them", "you", "everyone", "everybody", "nobody",
+                          "far", "so", "too", "very", "dearly", "lives"})
 # After one of these verbs and its object, "to be honest" says what someone is asked to be ("they need us to be honest
 # and to ring them back", "she asked them to be fair"), not a filler.
 ASKING_VERBS = INTENT_VERBS | frozenset({"ask", "asks", "asked", "asking", "tell", "tells", "told", "telling", "expect",
@@ -215,6 +219,7 @@ class SenseChecker:
         """Hash the words the checks compare, so tokens are compared by their hashes."""
         add = strings.add
         self.head_hashes = {add(head): frozenset(add(c) for c in cues) for head, cues in self.service_heads.items()}
+        self.verb_object_hashes = frozenset(add(w) for w in VERB_OBJECTS)
         self.rule_hashes = {
             term: tuple((rule, frozenset(add(w) for w in rule.words if not w.startswith("@")),
                          frozenset(add(w) for w in rule.unless if not w.startswith("@"))) for rule in rules)
@@ -273,7 +278,7 @@ class SenseChecker:
             b = bits[j]
             if b & HYPHEN:
                 continue
-            if b & SERVICE_HEAD:
+            if b & SERVICE_HEAD and not (j + 1 < n and int(view.lower[j + 1]) in self.verb_object_hashes):
                 allowed = self.head_hashes.get(int(view.lemma[j]))
                 if allowed is not None and (not allowed or int(view.lemma[end - 1]) in allowed
                                             or int(view.lower[end - 1]) in allowed):
