@@ -1266,3 +1266,8 @@ def test_asks_of_some_of_the_listeners_and_of_decision_makers(text, present, spe
 def test_a_head_noun_used_as_a_verb_is_not_a_service_compound(text, cues):
     assert cues_of(text) == cues
     assert abstract_flags(text) == [bool(cues)]
+
+
+def test_what_a_faith_teaches_states_a_belief_unless_it_is_reported_in_a_moment():
+    assert abstract_flags("Our faith tells us to feed the hungry.") == [True]
+    assert abstract_flags("My dad reminded them that our faith teaches us to welcome the stranger.") == [False]
