@@ -1271,3 +1271,13 @@ def test_a_head_noun_used_as_a_verb_is_not_a_service_compound(text, cues):
 def test_what_a_faith_teaches_states_a_belief_unless_it_is_reported_in_a_moment():
     assert abstract_flags("Our faith tells us to feed the hungry.") == [True]
     assert abstract_flags("My dad reminded them that our faith teaches us to welcome the stranger.") == [False]
+
+
+def test_you_at_the_end_of_a_story_of_us_reflects_and_new_forms_of_ask():
+    text = ("We dig out the line every winter. It is the sense of belonging you get when you are handed a shovel "
+            "and told you're on the rota.")
+    assert not analyse(text, "us").call_to_action.present
+    assert analyse("Our surgery is closing. You can sign up at the door tonight.", "now").call_to_action.present
+    for ask in ("Back us however you can.", "It is time for all of us to play our part."):
+        cta = analyse(ask, "now").call_to_action
+        assert (cta.present, cta.specific) == (True, False)

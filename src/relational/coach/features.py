@@ -311,6 +311,9 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
             if si in past_at and t < first_ask.get(si, n):
                 first_ask[si] = t
     quotes = [False] * n_sent
+    # Only a story of now (or a draft of no stated kind) ends by turning to "you" to ask; at the end of a story of
+    # self or us, "you" is reflective ("the sense of belonging you get when you are handed a shovel").
+    to_listeners = kind not in ("self", "us")
     for i in range(n_sent):
         a, z = s_start[i], s_end[i]
         limit = a + 5 if a + 5 < z else z
@@ -330,7 +333,7 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
         # door"). A belief frame ("We believe health shouldn't depend on your postcode") speaks of a generic "you".
         # "You can't put it in a spreadsheet" speaks of anyone: a negated sentence to "you" asks nothing.
         # "be" and "have" are not actions here ("if you're honest with folk, they'll be honest with you").
-        to_you = (i >= n_sent - 2 and f & T_SECOND and m & B_ACTION_CUE and not m & (B_BELIEF | B_FRAME)
+        to_you = (to_listeners and i >= n_sent - 2 and f & T_SECOND and m & B_ACTION_CUE and not m & (B_BELIEF | B_FRAME)
                   and not f & T_PAST and not any(bits[t] & NEGATION for t in range(a, z))
                   and _has_action(words, longer, bits, a, z))
         # An ask cue after a simple past that opens the sentence reports an ask made then ("We put the pictures up
