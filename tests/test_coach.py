@@ -1281,3 +1281,10 @@ def test_you_at_the_end_of_a_story_of_us_reflects_and_new_forms_of_ask():
     for ask in ("Back us however you can.", "It is time for all of us to play our part."):
         cta = analyse(ask, "now").call_to_action
         assert (cta.present, cta.specific) == (True, False)
+
+
+def test_a_club_named_after_a_value_and_a_value_that_is_felt():
+    assert cues_of("I run the sessions at Pride ABC on a Friday.") == []
+    assert cues_of("We take pride in our work.") == ["pride"]
+    assert abstract_flags("When I'm on that footplate I feel I belong to something older than me.") == [False]
+    assert abstract_flags("We all feel a duty to the street we live on.") == [True]

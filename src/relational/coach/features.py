@@ -69,6 +69,9 @@ MUST = get_string_id("must")
 THAT = get_string_id("that")
 ABOUT = get_string_id("about")
 LET = get_string_id("let")
+FEEL = frozenset(get_string_id(w) for w in ("feel", "feels", "feeling"))
+FEEL_JOINERS = frozenset(get_string_id(w) for w in ("i", "we", "they", "he", "she", "you", "like", "so", "very",
+                                                     "really", "properly", "truly", "more", "less"))
 ONE_PERSON = frozenset(get_string_id(w) for w in ("she", "he"))
 # Values that are feelings (pleasure, excitement, pride), and power: in a present-tense sentence with no frame they
 # say how the speaker feels, or who holds power ("the council have all the power"), not what the speaker stands for;
@@ -288,7 +291,12 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
         if si < 0:
             continue
         values[si] += 1
-        if family not in FEELING_FAMILIES and cue not in FEELING_CUES:
+        # A value just after "feel" is how someone feels ("I feel I belong", "we feel safe here"), not a claim.
+        # "We all feel a duty to the street" is still a claim: only "feel" right before, or with a pronoun or an
+        # adverb between, makes a feeling.
+        felt = v_start > s_start[si] and (int(lower[v_start - 1]) in FEEL or (
+            v_start - 1 > s_start[si] and int(lower[v_start - 2]) in FEEL and int(lower[v_start - 1]) in FEEL_JOINERS))
+        if family not in FEELING_FAMILIES and cue not in FEELING_CUES and not felt:
             claims[si] += 1
         # A sentence that opens with a value word and a claim verb ("Fairness matters") is a claim frame too.
         home = s_start[si]
