@@ -1288,3 +1288,12 @@ def test_a_club_named_after_a_value_and_a_value_that_is_felt():
     assert cues_of("We take pride in our work.") == ["pride"]
     assert abstract_flags("When I'm on that footplate I feel I belong to something older than me.") == [False]
     assert abstract_flags("We all feel a duty to the street we live on.") == [True]
+
+
+@pytest.mark.parametrize("text, cues", [
+    ("We prayed in the Multi-Faith Room at the hospital.", []),
+    ("The Eid fair on the green raised four hundred pounds.", []),
+    ("It isn't fair on the kids.", ["fair"]),
+])
+def test_a_room_named_after_a_value_and_a_fair_named_for_a_festival(text, cues):
+    assert cues_of(text) == cues
