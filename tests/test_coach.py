@@ -1297,3 +1297,13 @@ def test_a_club_named_after_a_value_and_a_value_that_is_felt():
 ])
 def test_a_room_named_after_a_value_and_a_fair_named_for_a_festival(text, cues):
     assert cues_of(text) == cues
+
+
+def test_a_long_sentence_with_no_belief_frame_describes_and_a_long_belief_still_claims():
+    long_description = ("I know which passengers need a minute to sit down before I pull away, and which ones want "
+                        "to chat about the weather, and I try to be patient with every one of them.")
+    assert abstract_flags(long_description) == [False]
+    assert abstract_flags("I try to be patient with every one of them.") == [True]
+    long_belief = ("I believe that everyone who has worked all their life in this town deserves to grow old with "
+                   "dignity, near the people and the places they know, whatever their savings.")
+    assert abstract_flags(long_belief) == [True]

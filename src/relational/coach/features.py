@@ -72,6 +72,10 @@ LET = get_string_id("let")
 FEEL = frozenset(get_string_id(w) for w in ("feel", "feels", "feeling"))
 FEEL_JOINERS = frozenset(get_string_id(w) for w in ("i", "we", "they", "he", "she", "you", "like", "so", "very",
                                                      "really", "properly", "truly", "more", "less"))
+# A sentence of more than this many tokens (about 24 words) with no belief frame carries detail: a description, not
+# a slogan ("I know which passengers need a minute to sit down before I pull away, ..."). On dev, abstract claims
+# predicted for such sentences were right only about half the time.
+LONG_SENTENCE = 28
 ONE_PERSON = frozenset(get_string_id(w) for w in ("she", "he"))
 # Values that are feelings (pleasure, excitement, pride), and power: in a present-tense sentence with no frame they
 # say how the speaker feels, or who holds power ("the council have all the power"), not what the speaker stands for;
@@ -384,7 +388,8 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
         # A feeling about something in the present ("We are proud of the brickwork", "we just enjoy it") tells how
         # the speaker feels; it claims a value only when framed ("Every child should have some fun").
         told = frame[i] or belief or lesson or (claims[i] > 0 and not f & T_PAST)
-        abstract = ((values[i] > 0 and told) or belief) and not anchored and not ask[i]
+        long_told = not belief and s_end[i] - s_start[i] > LONG_SENTENCE  # a long sentence tells; see LONG_SENTENCE
+        abstract = ((values[i] > 0 and told) or belief) and not anchored and not ask[i] and not long_told
         moves = m & 7
         if not now and not moves & 2 and _narrator_acts(bits, s_start[i], s_end[i]):
             moves |= 2
