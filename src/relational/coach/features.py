@@ -310,6 +310,15 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
 
     # Imperative asks: the first token that is not an opener ("so", "please", "tonight") or punctuation, within
     # the first five, is an action verb followed by more of the sentence ("So, bring one neighbour").
+    # Commas followed by an action verb: only a sentence with one of these can hold an imperative after commas, so
+    # the walk in _imperative_after_commas is skipped for the others (most sentences).
+    comma_asks = []
+    for j in np.flatnonzero(b & COMMA).tolist():
+        k = j + 1
+        while k < n and bits[k] & LEAD_SKIP:
+            k += 1
+        if k + 1 < n and bits[k] & ACTION:
+            comma_asks.append(j)
     last_lead = n - 1
     while last_lead >= 0 and bits[last_lead] & LEAD_SKIP:
         last_lead -= 1
@@ -336,8 +345,10 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
             at = last_lead if last_lead >= 0 else a
         imp = head = bool(at < limit and bits[at] & ACTION and at + 1 < z
                           and not (at + 2 >= z and bits[at + 1] & PUNCT))
-        if not imp and at < z:
-            imp = _imperative_after_commas(bits, at, z)
+        if not imp and at < z and comma_asks:
+            k = bisect_left(comma_asks, at)
+            if k < len(comma_asks) and comma_asks[k] < min(z, at + 30):
+                imp = _imperative_after_commas(bits, at, z)
         imperative[i] = imp
         m, f = labels_of[i], per_sentence[i]
         quotes[i] = quoted = bool(f & T_QUOTE)
