@@ -319,6 +319,9 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
             k += 1
         if k + 1 < n and bits[k] & ACTION:
             comma_asks.append(j)
+    # Where a cue of several words that asks for an action starts ("back us", "fill in"): at the head of a sentence
+    # it is an imperative just as a one-word action verb is.
+    action_heads = {c[1] for c in longer if c[0] == ACTION_LABEL}
     last_lead = n - 1
     while last_lead >= 0 and bits[last_lead] & LEAD_SKIP:
         last_lead -= 1
@@ -343,7 +346,7 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
             at += 1
         if at >= limit and last_lead < a:  # no lead token from here on: the last one before stands in
             at = last_lead if last_lead >= 0 else a
-        imp = head = bool(at < limit and bits[at] & ACTION and at + 1 < z
+        imp = head = bool(at < limit and (bits[at] & ACTION or at in action_heads) and at + 1 < z
                           and not (at + 2 >= z and bits[at + 1] & PUNCT))
         if not imp and at < z and comma_asks:
             k = bisect_left(comma_asks, at)
