@@ -1325,3 +1325,9 @@ def test_a_multi_word_action_at_the_head_of_a_sentence_asks_even_after_pls():
     cta = analyse(text, "now").call_to_action
     assert cta.present and text[cta.start:cta.end] == "so pls back us on this any way you can."
     assert not analyse("I went back home after that. It was late.", "now").call_to_action.present
+
+
+def test_pride_in_something_just_told_is_a_feeling_and_pride_in_what_we_do_a_claim():
+    assert abstract_flags("We are proud of that.") == [False]
+    assert abstract_flags("We are proud of what we do.") == [True]
+    assert abstract_flags("It is a strange job, but we are proud of it.") == [True]

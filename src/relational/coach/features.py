@@ -68,6 +68,8 @@ EPISTEMIC_BEFORE = frozenset(get_string_id(w) for w in ("what", "it", "that", "t
 MUST = get_string_id("must")
 THAT = get_string_id("that")
 ABOUT = get_string_id("about")
+PROUD, OF = get_string_id("proud"), get_string_id("of")
+DEMONSTRATIVES = frozenset(get_string_id(w) for w in ("that", "this", "those", "these"))
 LET = get_string_id("let")
 FEEL = frozenset(get_string_id(w) for w in ("feel", "feels", "feeling"))
 FEEL_JOINERS = frozenset(get_string_id(w) for w in ("i", "we", "they", "he", "she", "you", "like", "so", "very",
@@ -181,6 +183,9 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
         # A belief frame told in the past ("a place everyone had written off") narrates; one after "not" ("this
         # doesn't have to be the end") denies a necessity. Neither claims a belief.
         longer = [c for c in longer if c[0] != BELIEF_LABEL or not _narrated(bits, lower, c[1], c[2])]
+        # "We are proud of that": pride in something just told is a feeling about it, not a stated belief.
+        longer = [c for c in longer if c[0] != BELIEF_LABEL or int(lower[c[2] - 1]) != PROUD or c[2] + 1 >= n
+                  or int(lower[c[2]]) != OF or int(lower[c[2] + 1]) not in DEMONSTRATIVES]
         # "it's about one in three": "about" before a number means roughly, so "it's about" frames nothing.
         longer = [c for c in longer if c[0] not in (BELIEF_LABEL, FRAME_LABEL) or c[2] >= n
                   or int(lower[c[2] - 1]) != ABOUT or not bits[c[2]] & NUM]
