@@ -1331,3 +1331,23 @@ def test_pride_in_something_just_told_is_a_feeling_and_pride_in_what_we_do_a_cla
     assert abstract_flags("We are proud of that.") == [False]
     assert abstract_flags("We are proud of what we do.") == [True]
     assert abstract_flags("It is a strange job, but we are proud of it.") == [True]
+
+
+@pytest.mark.parametrize("text, present, specific", [
+    ("Sixty slots are open on Sunday 9 June, 1pm to 5pm, and I would like every family here to fill one.", True, True),
+    ("Everyone needs to play their part.", True, False),
+    ("if any of you can do anything at all about the petrol money, id be so greatful.", True, False),
+    ("I want every kid to find the thing that makes moving feel like an adventure.", False, False),
+])
+def test_asks_to_every_family_everyone_and_any_of_you(text, present, specific):
+    cta = analyse(text, "now").call_to_action
+    assert (cta.present, cta.specific) == (present, specific)
+
+
+@pytest.mark.parametrize("text, cues", [
+    ("It was an honest mistake.", []),
+    ("She used the house as security for the loan.", []),
+    ("When people save together, they build security for themselves.", ["security"]),
+])
+def test_an_honest_mistake_and_security_as_collateral(text, cues):
+    assert cues_of(text) == cues
