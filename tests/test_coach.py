@@ -1351,3 +1351,12 @@ def test_asks_to_every_family_everyone_and_any_of_you(text, present, specific):
 ])
 def test_an_honest_mistake_and_security_as_collateral(text, cues):
     assert cues_of(text) == cues
+
+
+@pytest.mark.parametrize("text, specific", [
+    ("So please, anyone who can, back us on this one way or another.", False),
+    ("Please give two hours on Saturday.", True),
+])
+def test_one_is_not_a_count_that_makes_an_ask_specific(text, specific):
+    cta = analyse(text, "now").call_to_action
+    assert cta.present and cta.specific == specific

@@ -68,6 +68,7 @@ EPISTEMIC_BEFORE = frozenset(get_string_id(w) for w in ("what", "it", "that", "t
 MUST = get_string_id("must")
 THAT = get_string_id("that")
 ABOUT = get_string_id("about")
+ONE = get_string_id("one")
 PROUD, OF = get_string_id("proud"), get_string_id("of")
 DEMONSTRATIVES = frozenset(get_string_id(w) for w in ("that", "this", "those", "these"))
 LET = get_string_id("let")
@@ -438,7 +439,7 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
         to_verbs = [t + 1 for t in np.flatnonzero(tokens.lower[:-1] == to).tolist()
                     if bits[t + 1] & ALPHA and not bits[t + 1] & (LEX_STOP | TITLE)]
         cta = _call_to_action(start_chars, end_chars, ask, [x or y for x, y in zip(imperative, commit_action)], labels_of,
-                              _ask_cues(words, longer, s_start, s_end, ask), s_start, s_end, bits, to_verbs)
+                              _ask_cues(words, longer, s_start, s_end, ask), s_start, s_end, bits, to_verbs, lower)
     counts = [int(np.count_nonzero(b & flag)) for flag in (FIRST, PLURAL, SECOND)]
     return DocFeatures(sentences, cta, counts[0], counts[1], counts[2], len(value_spans))
 
@@ -610,7 +611,7 @@ def _commitments(bits, by_sentence, s_start, s_end, n_sent) -> tuple[list[bool],
 
 
 def _call_to_action(start_chars, end_chars, ask, imperative, labels_of, by_sentence, s_start, s_end, bits,
-                    to_verbs=()) -> AskInfo | None:
+                    to_verbs=(), lower=None) -> AskInfo | None:
     """The draft's ask: the most specific asking sentence (the last one on a tie), with the next sentence's details.
     to_verbs: tokens that follow "to" and are verbs of doing ("We need you, as heads, to release two assistants")."""
     best: AskInfo | None = None
@@ -631,7 +632,9 @@ def _call_to_action(start_chars, end_chars, ask, imperative, labels_of, by_sente
         has_where = bool(labels_of[i] & where)
         # A number counts as a detail of the ask ("20 people", "one trip a fortnight"), but not as part of a name
         # ("Ward 7", "Route 42").
-        number = any(bits[t] & NUM and not (t > a and bits[t - 1] & TITLE) for t in range(a, s_end[i]))
+        # "one" is rarely a count in an ask ("one week if you can", "one way or another").
+        number = any(bits[t] & NUM and not (t > a and bits[t - 1] & TITLE)
+                     and (lower is None or int(lower[t]) != ONE) for t in range(a, s_end[i]))
         end_char = end_chars[i]
         if i + 1 < n_sent and not ask[i + 1] and not (has_when and has_where):
             nxt_when, nxt_where = bool(labels_of[i + 1] & when), bool(labels_of[i + 1] & where)
