@@ -633,7 +633,8 @@ def _call_to_action(start_chars, end_chars, ask, imperative, labels_of, by_sente
         # A number counts as a detail of the ask ("20 people", "one trip a fortnight"), but not as part of a name
         # ("Ward 7", "Route 42").
         # "one" is rarely a count in an ask ("one week if you can", "one way or another").
-        number = any(bits[t] & NUM and not (t > a and bits[t - 1] & TITLE)
+        # A capital that opens the sentence ("Will 20 of you...") is not a name.
+        number = any(bits[t] & NUM and not (t > a + 1 and bits[t - 1] & TITLE)
                      and (lower is None or int(lower[t]) != ONE) for t in range(a, s_end[i]))
         end_char = end_chars[i]
         if i + 1 < n_sent and not ask[i + 1] and not (has_when and has_where):
