@@ -1144,6 +1144,92 @@ def test_who_holds_power_is_a_description_and_what_power_people_should_have_is_a
     assert abstract_flags("We do want influence over how the savings are made.") == [True]
 
 
+def test_love_between_people_is_not_marked_but_a_love_of_learning_is():
+    assert cues_of("I told him his dad loved him very much.") == []
+    assert cues_of("They want to be near the people who love them.") == []
+    assert [(v.text, v.family) for v in analyse("My gran had a real love of learning.").values] == [
+        ("love of learning", "self_direction")]
+
+
+@pytest.mark.parametrize("text, values", [
+    ("We were raised to respect our elders.", [("respect our elders", "conformity")]),
+    ("Some of the elders thought it was a bad idea.", []),
+    ("Ringing is a tradition you can only pass on by hand.", [("tradition", "tradition"), ("pass on", "tradition")]),
+    ("We mean to hand it on in better shape.", [("hand it on", "tradition")]),
+    ("Only the strongest shops survive.", []),
+    ("If we're honest, half of us come for the sandwiches.", []),
+    ("If you're honest with folk, it pays.", [("honest with", "benevolence")]),
+])
+def test_elders_respected_passing_on_and_if_we_are_honest(text, values):
+    assert [(v.text, v.family) for v in analyse(text).values] == values
+
+
+@pytest.mark.parametrize("text, cues", [
+    ("Kindness costs nothing.", ["kindness"]),
+    ("Respect costs less than an eviction.", ["respect"]),
+    ("Social care costs are rising.", []),
+])
+def test_a_head_noun_used_as_a_verb_is_not_a_service_compound(text, cues):
+    assert cues_of(text) == cues
+    assert abstract_flags(text) == [bool(cues)]
+
+
+def test_you_at_the_end_of_a_story_of_us_reflects_and_new_forms_of_ask():
+    text = ("We dig out the line every winter. It is the sense of belonging you get when you are handed a shovel "
+            "and told you're on the rota.")
+    assert not analyse(text, "us").call_to_action.present
+    assert analyse("Our surgery is closing. You can sign up at the door tonight.", "now").call_to_action.present
+    for ask in ("Back us however you can.", "It is time for all of us to play our part."):
+        cta = analyse(ask, "now").call_to_action
+        assert (cta.present, cta.specific) == (True, False)
+
+
+def test_a_club_named_after_a_value_and_a_value_that_is_felt():
+    assert cues_of("I run the sessions at Pride ABC on a Friday.") == []
+    assert cues_of("We take pride in our work.") == ["pride"]
+    assert abstract_flags("When I'm on that footplate I feel I belong to something older than me.") == [False]
+    assert abstract_flags("We all feel a duty to the street we live on.") == [True]
+
+
+def test_a_long_sentence_with_no_belief_frame_describes_and_a_long_belief_still_claims():
+    long_description = ("I know which passengers need a minute to sit down before I pull away, and which ones want "
+                        "to chat about the weather, and I try to be patient with every one of them.")
+    assert abstract_flags(long_description) == [False]
+    assert abstract_flags("I try to be patient with every one of them.") == [True]
+    long_belief = ("I believe that everyone who has worked all their life in this town deserves to grow old with "
+                   "dignity, near the people and the places they know, whatever their savings.")
+    assert abstract_flags(long_belief) == [True]
+
+
+def test_a_multi_word_action_at_the_head_of_a_sentence_asks_even_after_pls():
+    text = "We need your help. so pls back us on this any way you can. good news is 12 kids came. they love it."
+    cta = analyse(text, "now").call_to_action
+    assert cta.present and text[cta.start:cta.end] == "so pls back us on this any way you can."
+    assert not analyse("I went back home after that. It was late.", "now").call_to_action.present
+
+
+# Forms of ask learned in stop 10 from the retired unseen batches, each with a look-alike that is not an ask.
+@pytest.mark.parametrize("text, present, specific", [
+    ("Last term the head let us put out the leftover toast at break.", False, False),
+    ("So let's meet at the hall on Friday at 7.", True, True),
+    ("We must all stand together and support the fund.", True, False),
+    ("When the budget comes to this panel on Thursday 6 February, amend line 47 from switch-off to dimming.", True, True),
+    ("Will two of you come with me to meet the business manager on Wednesday 5 March at four?", True, True),
+    ("Could any of you spare an hour?", True, False),
+    ("The council restored the service in May.", False, False),
+    ("Sixty slots are open on Sunday 9 June, 1pm to 5pm, and I would like every family here to fill one.", True, True),
+    ("Everyone needs to play their part.", True, False),
+    ("if any of you can do anything at all about the petrol money, id be so greatful.", True, False),
+    ("I want every kid to find the thing that makes moving feel like an adventure.", False, False),
+    ("So please, anyone who can, back us on this one way or another.", True, False),
+    ("Please give two hours on Saturday.", True, True),
+])
+def test_forms_of_ask_learned_from_unseen_batches(text, present, specific):
+    cta = analyse(text, "now").call_to_action
+    assert (cta.present, cta.specific) == (present, specific)
+
+
+# Senses of value words learned in stop 10 from the retired unseen batches: each value with a look-alike that is not.
 @pytest.mark.parametrize("text, cues", [
     # "to be honest" after a verb of asking and its object says what someone should be; at a clause's edge it fills.
     ("They need us to be honest and to ring them back.", ["honest"]),
@@ -1169,194 +1255,52 @@ def test_who_holds_power_is_a_description_and_what_power_people_should_have_is_a
     ("She is an independent woman.", ["independent"]),
     ("The trust next door uses trained volunteers at night.", []),
     ("The trust between us took years to build.", ["trust"]),
-])
-def test_asked_to_be_honest_kind_voice_feeling_free_and_service_senses_of_driven_grit_independent_trust(text, cues):
-    assert cues_of(text) == cues
-
-
-def test_a_clock_time_anchors_a_scene_and_about_a_number_frames_nothing():
-    assert abstract_flags("At nine it's the pensioners, and they look out for each other.") == [False]
-    assert abstract_flags("They look out for each other.") == [True]
-    assert abstract_flags("Since prices went up, it's about one in three.") == [False]
-    assert abstract_flags("For me, it's about fairness.") == [True]
-
-
-@pytest.mark.parametrize("text, present, specific", [
-    ("Last term the head let us put out the leftover toast at break.", False, False),
-    ("So let's meet at the hall on Friday at 7.", True, True),
-    ("We must all stand together and support the fund.", True, False),
-])
-def test_let_us_after_a_subject_tells_and_we_must_all_asks_the_room(text, present, specific):
-    cta = analyse(text, "now").call_to_action
-    assert (cta.present, cta.specific) == (present, specific)
-
-
-@pytest.mark.parametrize("text, cues", [
     ("Trust me, it works.", []),
     ("She had no reason to trust me.", ["trust"]),
     ("I told him straight that I couldn't undo it.", ["tell him straight"]),
     ("She could come and go as she liked.", ["come and go as"]),
     ("We did as we pleased all summer.", ["as we pleased"]),
-])
-def test_trust_me_after_to_is_trust_and_telling_straight_and_coming_and_going_as_one_likes(text, cues):
-    assert cues_of(text) == cues
-
-
-def test_now_places_a_sentence_in_the_story_unless_a_belief_outranks_it():
-    assert abstract_flags("They look out for each other now.") == [False]
-    assert abstract_flags("Now he's the one telling new traders that the rules are the same for everyone.") == [False]
-    assert abstract_flags("They look out for each other.") == [True]
-    assert abstract_flags("Now everyone deserves a fair hearing.") == [True]
-
-
-def test_love_between_people_is_not_marked_but_a_love_of_learning_is():
-    assert cues_of("I told him his dad loved him very much.") == []
-    assert cues_of("They want to be near the people who love them.") == []
-    assert [(v.text, v.family) for v in analyse("My gran had a real love of learning.").values] == [
-        ("love of learning", "self_direction")]
-
-
-@pytest.mark.parametrize("text, cues", [
     ("Will you help us keep it open?", []),
     ("Please get behind us and help however you can.", []),
     ("Last year our team helped four hundred people.", ["help"]),
     ("What we've learned is that a clean street matters.", []),
     ("I believe in learning at every age.", ["learning"]),
-])
-def test_asking_for_a_hand_and_the_verb_learned_are_not_values(text, cues):
-    assert cues_of(text) == cues
-
-
-@pytest.mark.parametrize("text, values", [
-    ("We were raised to respect our elders.", [("respect our elders", "conformity")]),
-    ("Some of the elders thought it was a bad idea.", []),
-    ("Ringing is a tradition you can only pass on by hand.", [("tradition", "tradition"), ("pass on", "tradition")]),
-    ("We mean to hand it on in better shape.", [("hand it on", "tradition")]),
-    ("Only the strongest shops survive.", []),
-    ("If we're honest, half of us come for the sandwiches.", []),
-    ("If you're honest with folk, it pays.", [("honest with", "benevolence")]),
-])
-def test_elders_respected_passing_on_and_if_we_are_honest(text, values):
-    assert [(v.text, v.family) for v in analyse(text).values] == values
-
-
-def test_a_sentence_about_one_person_is_a_portrait_not_a_claim():
-    assert abstract_flags("She looks out for people in a way no app ever will.") == [False]
-    assert abstract_flags("And he's fiercely independent.") == [False]
-    assert abstract_flags("She deserves respect.") == [True]
-    assert abstract_flags("People look out for each other in a way no app ever will.") == [True]
-
-
-@pytest.mark.parametrize("text, present, specific", [
-    ("When the budget comes to this panel on Thursday 6 February, amend line 47 from switch-off to dimming.", True, True),
-    ("Will two of you come with me to meet the business manager on Wednesday 5 March at four?", True, True),
-    ("Could any of you spare an hour?", True, False),
-    ("The council restored the service in May.", False, False),
-])
-def test_asks_of_some_of_the_listeners_and_of_decision_makers(text, present, specific):
-    cta = analyse(text, "now").call_to_action
-    assert (cta.present, cta.specific) == (present, specific)
-
-
-@pytest.mark.parametrize("text, cues", [
-    ("Kindness costs nothing.", ["kindness"]),
-    ("Respect costs less than an eviction.", ["respect"]),
-    ("Social care costs are rising.", []),
-])
-def test_a_head_noun_used_as_a_verb_is_not_a_service_compound(text, cues):
-    assert cues_of(text) == cues
-    assert abstract_flags(text) == [bool(cues)]
-
-
-def test_what_a_faith_teaches_states_a_belief_unless_it_is_reported_in_a_moment():
-    assert abstract_flags("Our faith tells us to feed the hungry.") == [True]
-    assert abstract_flags("My dad reminded them that our faith teaches us to welcome the stranger.") == [False]
-
-
-def test_you_at_the_end_of_a_story_of_us_reflects_and_new_forms_of_ask():
-    text = ("We dig out the line every winter. It is the sense of belonging you get when you are handed a shovel "
-            "and told you're on the rota.")
-    assert not analyse(text, "us").call_to_action.present
-    assert analyse("Our surgery is closing. You can sign up at the door tonight.", "now").call_to_action.present
-    for ask in ("Back us however you can.", "It is time for all of us to play our part."):
-        cta = analyse(ask, "now").call_to_action
-        assert (cta.present, cta.specific) == (True, False)
-
-
-def test_a_club_named_after_a_value_and_a_value_that_is_felt():
-    assert cues_of("I run the sessions at Pride ABC on a Friday.") == []
-    assert cues_of("We take pride in our work.") == ["pride"]
-    assert abstract_flags("When I'm on that footplate I feel I belong to something older than me.") == [False]
-    assert abstract_flags("We all feel a duty to the street we live on.") == [True]
-
-
-@pytest.mark.parametrize("text, cues", [
     ("We prayed in the Multi-Faith Room at the hospital.", []),
     ("The Eid fair on the green raised four hundred pounds.", []),
     ("It isn't fair on the kids.", ["fair"]),
-])
-def test_a_room_named_after_a_value_and_a_fair_named_for_a_festival(text, cues):
-    assert cues_of(text) == cues
-
-
-def test_a_long_sentence_with_no_belief_frame_describes_and_a_long_belief_still_claims():
-    long_description = ("I know which passengers need a minute to sit down before I pull away, and which ones want "
-                        "to chat about the weather, and I try to be patient with every one of them.")
-    assert abstract_flags(long_description) == [False]
-    assert abstract_flags("I try to be patient with every one of them.") == [True]
-    long_belief = ("I believe that everyone who has worked all their life in this town deserves to grow old with "
-                   "dignity, near the people and the places they know, whatever their savings.")
-    assert abstract_flags(long_belief) == [True]
-
-
-@pytest.mark.parametrize("text, cues", [
     ("It took a fair bit of paperwork.", []),
     ("The cable belonged to nobody.", []),
     ("We belong to this town.", ["belonging"]),
     ("She had been brought up to do things properly.", ["do things properly"]),
     ("He trained in casualty care before he joined.", []),
-])
-def test_quantity_fair_ownership_belong_and_casualty_care(text, cues):
-    assert cues_of(text) == cues
-
-
-def test_a_multi_word_action_at_the_head_of_a_sentence_asks_even_after_pls():
-    text = "We need your help. so pls back us on this any way you can. good news is 12 kids came. they love it."
-    cta = analyse(text, "now").call_to_action
-    assert cta.present and text[cta.start:cta.end] == "so pls back us on this any way you can."
-    assert not analyse("I went back home after that. It was late.", "now").call_to_action.present
-
-
-def test_pride_in_something_just_told_is_a_feeling_and_pride_in_what_we_do_a_claim():
-    assert abstract_flags("We are proud of that.") == [False]
-    assert abstract_flags("We are proud of what we do.") == [True]
-    assert abstract_flags("It is a strange job, but we are proud of it.") == [True]
-
-
-@pytest.mark.parametrize("text, present, specific", [
-    ("Sixty slots are open on Sunday 9 June, 1pm to 5pm, and I would like every family here to fill one.", True, True),
-    ("Everyone needs to play their part.", True, False),
-    ("if any of you can do anything at all about the petrol money, id be so greatful.", True, False),
-    ("I want every kid to find the thing that makes moving feel like an adventure.", False, False),
-])
-def test_asks_to_every_family_everyone_and_any_of_you(text, present, specific):
-    cta = analyse(text, "now").call_to_action
-    assert (cta.present, cta.specific) == (present, specific)
-
-
-@pytest.mark.parametrize("text, cues", [
     ("It was an honest mistake.", []),
     ("She used the house as security for the loan.", []),
     ("When people save together, they build security for themselves.", ["security"]),
 ])
-def test_an_honest_mistake_and_security_as_collateral(text, cues):
+def test_value_senses_learned_from_unseen_batches(text, cues):
     assert cues_of(text) == cues
 
 
-@pytest.mark.parametrize("text, specific", [
-    ("So please, anyone who can, back us on this one way or another.", False),
-    ("Please give two hours on Saturday.", True),
+# Abstract claims and their look-alikes, learned in stop 10 from the retired unseen batches: a clock time or "now"
+# anchors a scene, a sentence about one person is a portrait, pride in what was just told is a feeling, what a faith
+# teaches is a belief, and "about" before a number frames nothing.
+@pytest.mark.parametrize("text, claim", [
+    ("At nine it's the pensioners, and they look out for each other.", False),
+    ("They look out for each other.", True),
+    ("Since prices went up, it's about one in three.", False),
+    ("For me, it's about fairness.", True),
+    ("They look out for each other now.", False),
+    ("Now he's the one telling new traders that the rules are the same for everyone.", False),
+    ("Now everyone deserves a fair hearing.", True),
+    ("She looks out for people in a way no app ever will.", False),
+    ("And he's fiercely independent.", False),
+    ("She deserves respect.", True),
+    ("People look out for each other in a way no app ever will.", True),
+    ("Our faith tells us to feed the hungry.", True),
+    ("My dad reminded them that our faith teaches us to welcome the stranger.", False),
+    ("We are proud of that.", False),
+    ("We are proud of what we do.", True),
+    ("It is a strange job, but we are proud of it.", True),
 ])
-def test_one_is_not_a_count_that_makes_an_ask_specific(text, specific):
-    cta = analyse(text, "now").call_to_action
-    assert cta.present and cta.specific == specific
+def test_claims_learned_from_unseen_batches(text, claim):
+    assert abstract_flags(text) == [claim]
