@@ -1223,6 +1223,9 @@ def test_a_multi_word_action_at_the_head_of_a_sentence_asks_even_after_pls():
     ("I want every kid to find the thing that makes moving feel like an adventure.", False, False),
     ("So please, anyone who can, back us on this one way or another.", True, False),
     ("Please give two hours on Saturday.", True, True),
+    ("they fixed block b and they havent forgot it so please back us on this, whatever way you can", True, False),
+    ("Please think about whether you could give a night. Last winter twelve men slept in our hall.", True, False),
+    ("If you're not sure you're on the register, go to the council website tonight.", True, True),
 ])
 def test_forms_of_ask_learned_from_unseen_batches(text, present, specific):
     cta = analyse(text, "now").call_to_action

@@ -69,6 +69,7 @@ MUST = get_string_id("must")
 THAT = get_string_id("that")
 ABOUT = get_string_id("about")
 ONE = get_string_id("one")
+PLEASE = np.array([get_string_id(w) for w in ("please", "pls", "plz")], dtype=np.uint64)
 PROUD, OF = get_string_id("proud"), get_string_id("of")
 DEMONSTRATIVES = frozenset(get_string_id(w) for w in ("that", "this", "those", "these"))
 LET = get_string_id("let")
@@ -328,6 +329,15 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
     # Where a cue of several words that asks for an action starts ("back us", "fill in"): at the head of a sentence
     # it is an imperative just as a one-word action verb is.
     action_heads = {c[1] for c in longer if c[0] == ACTION_LABEL}
+    # "please" before an action asks wherever it stands, even in a run-on sentence with no full stop before it
+    # ("...and they havent forgot it so please back us on this").
+    please_at = set()
+    for j in np.flatnonzero(np.isin(lower, PLEASE)).tolist():
+        k = j + 1
+        while k < n and bits[k] & LEAD_SKIP and not bits[k] & SENT_END:
+            k += 1
+        if k + 1 < n and (bits[k] & ACTION or k in action_heads):
+            please_at.add(sent_of(j))
     last_lead = n - 1
     while last_lead >= 0 and bits[last_lead] & LEAD_SKIP:
         last_lead -= 1
@@ -358,6 +368,8 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
             k = bisect_left(comma_asks, at)
             if k < len(comma_asks) and comma_asks[k] < min(z, at + 30):
                 imp = _imperative_after_commas(bits, at, z)
+        if not imp and i in please_at:
+            imp = True
         imperative[i] = imp
         m, f = labels_of[i], per_sentence[i]
         quotes[i] = quoted = bool(f & T_QUOTE)
@@ -439,7 +451,8 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
         to_verbs = [t + 1 for t in np.flatnonzero(tokens.lower[:-1] == to).tolist()
                     if bits[t + 1] & ALPHA and not bits[t + 1] & (LEX_STOP | TITLE)]
         cta = _call_to_action(start_chars, end_chars, ask, [x or y for x, y in zip(imperative, commit_action)], labels_of,
-                              _ask_cues(words, longer, s_start, s_end, ask), s_start, s_end, bits, to_verbs, lower)
+                              _ask_cues(words, longer, s_start, s_end, ask), s_start, s_end, bits, to_verbs, lower,
+                              {i for i in range(n_sent) if per_sentence[i] & T_PAST})
     counts = [int(np.count_nonzero(b & flag)) for flag in (FIRST, PLURAL, SECOND)]
     return DocFeatures(sentences, cta, counts[0], counts[1], counts[2], len(value_spans))
 
@@ -611,7 +624,7 @@ def _commitments(bits, by_sentence, s_start, s_end, n_sent) -> tuple[list[bool],
 
 
 def _call_to_action(start_chars, end_chars, ask, imperative, labels_of, by_sentence, s_start, s_end, bits,
-                    to_verbs=(), lower=None) -> AskInfo | None:
+                    to_verbs=(), lower=None, past=()) -> AskInfo | None:
     """The draft's ask: the most specific asking sentence (the last one on a tie), with the next sentence's details.
     to_verbs: tokens that follow "to" and are verbs of doing ("We need you, as heads, to release two assistants")."""
     best: AskInfo | None = None
@@ -637,7 +650,9 @@ def _call_to_action(start_chars, end_chars, ask, imperative, labels_of, by_sente
         number = any(bits[t] & NUM and not (t > a + 1 and bits[t - 1] & TITLE)
                      and (lower is None or int(lower[t]) != ONE) for t in range(a, s_end[i]))
         end_char = end_chars[i]
-        if i + 1 < n_sent and not ask[i + 1] and not (has_when and has_where):
+        # The next sentence can give the ask's time or place ("It's on Thursday at 7 in the hall"), but not one told in
+        # the past ("Last winter twelve men slept in our hall").
+        if i + 1 < n_sent and not ask[i + 1] and not (has_when and has_where) and i + 1 not in past:
             nxt_when, nxt_where = bool(labels_of[i + 1] & when), bool(labels_of[i + 1] & where)
             if nxt_when or nxt_where:
                 has_when, has_where = has_when or nxt_when, has_where or nxt_where
