@@ -1279,6 +1279,12 @@ def test_forms_of_ask_learned_from_unseen_batches(text, present, specific):
     ("It was an honest mistake.", []),
     ("She used the house as security for the loan.", []),
     ("When people save together, they build security for themselves.", ["security"]),
+    ("He stood by the water tray in his coat.", []),
+    ("Children deserve adults who stand by them.", ["stand by"]),
+    ("The lottery doesn't care how much you love something.", []),
+    ("At ten the power came back on.", []),
+    ("if im honest i was scared.", []),
+    ("We kept quiet because we were ashamed.", []),
 ])
 def test_value_senses_learned_from_unseen_batches(text, cues):
     assert cues_of(text) == cues
