@@ -438,9 +438,9 @@ class ValuesMarker:
 
     def _intended(self, doc: Doc, traps: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
         """The traps without fillers that are not fillers where they stand: "to be fair" or "in fairness" after a verb
-        of aim or belief ("the job is to be fair", "I believed in fairness") or after such a verb and its object ("they need us
-        to be honest"), and a filler after a negation, a
-        subject or "to" ("if they didn't trust me", "a reason to trust me"; not "Trust me, ...")."""
+        of aim or belief ("the job is to be fair", "I believed in fairness") or after such a verb and its object
+        ("they need us to be honest"), and a filler after a negation, a subject or "to" ("if they didn't trust me",
+        "a reason to trust me"; not "Trust me, ...")."""
         arrays = None
         kept = []
         for trap in traps:

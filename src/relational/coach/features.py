@@ -315,8 +315,6 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
         if opens and v_end < s_end[si] and bits[min(v_end, n - 1)] & CLAIM_VERB:
             frame[si] = True
 
-    # Imperative asks: the first token that is not an opener ("so", "please", "tonight") or punctuation, within
-    # the first five, is an action verb followed by more of the sentence ("So, bring one neighbour").
     # Commas followed by an action verb: only a sentence with one of these can hold an imperative after commas, so
     # the walk in _imperative_after_commas is skipped for the others (most sentences).
     comma_asks = []
@@ -338,6 +336,8 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
             k += 1
         if k + 1 < n and (bits[k] & ACTION or k in action_heads):
             please_at.add(sent_of(j))
+    # Imperative asks: the first token that is not an opener ("so", "please", "tonight") or punctuation, within
+    # the first five, is an action verb followed by more of the sentence ("So, bring one neighbour").
     last_lead = n - 1
     while last_lead >= 0 and bits[last_lead] & LEAD_SKIP:
         last_lead -= 1
@@ -377,8 +377,8 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
         # door"). A belief frame ("We believe health shouldn't depend on your postcode") speaks of a generic "you".
         # "You can't put it in a spreadsheet" speaks of anyone: a negated sentence to "you" asks nothing.
         # "be" and "have" are not actions here ("if you're honest with folk, they'll be honest with you").
-        to_you = (to_listeners and i >= n_sent - 2 and f & T_SECOND and m & B_ACTION_CUE and not m & (B_BELIEF | B_FRAME)
-                  and not f & T_PAST and not any(bits[t] & NEGATION for t in range(a, z))
+        to_you = (to_listeners and i >= n_sent - 2 and f & T_SECOND and m & B_ACTION_CUE
+                  and not m & (B_BELIEF | B_FRAME) and not f & T_PAST and not any(bits[t] & NEGATION for t in range(a, z))
                   and _has_action(words, longer, bits, a, z))
         # An ask cue after a simple past that opens the sentence reports an ask made then ("We put the pictures up
         # in the library and asked people to come and name faces"); it asks nothing of these listeners.

@@ -28,8 +28,8 @@ FIRST_PERSON = ("i", "me", "my", "mine", "myself")
 PLURAL_PERSON = ("we", "us", "our", "ours", "ourselves")
 SECOND_PERSON = ("you", "your", "yours", "yourself", "yourselves")
 # Words that may open an imperative ask before its verb ("So, bring a friend", "Please sign").
-ASK_OPENERS = ("so", "and", "now", "please", "pls", "plz", "then", "today", "tonight", "first", "just", "simply", "all", "tomorrow",
-               ",", "-", "–", "—")
+ASK_OPENERS = ("so", "and", "now", "please", "pls", "plz", "then", "today", "tonight", "first", "just", "simply", "all",
+               "tomorrow", ",", "-", "–", "—")
 # After a value word that opens a sentence, these verbs (lemmas) make it a claim about the value ("Fairness is...").
 CLAIM_VERBS = ("be", "matter", "matt", "mean", "drive", "guide", "motivate", "shape", "lie", "sit", "come", "start",
                "begin", "underpin", "define", "run", "should", "must", "have")
