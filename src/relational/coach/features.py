@@ -624,9 +624,10 @@ def _commitments(bits, by_sentence, s_start, s_end, n_sent) -> tuple[list[bool],
 
 
 def _call_to_action(start_chars, end_chars, ask, imperative, labels_of, by_sentence, s_start, s_end, bits,
-                    to_verbs=(), lower=None, past=()) -> AskInfo | None:
+                    to_verbs, lower, past) -> AskInfo | None:
     """The draft's ask: the most specific asking sentence (the last one on a tie), with the next sentence's details.
-    to_verbs: tokens that follow "to" and are verbs of doing ("We need you, as heads, to release two assistants")."""
+    to_verbs: tokens that follow "to" and are verbs of doing ("We need you, as heads, to release two assistants").
+    lower: the tokens' lower-case hashes; past: the sentences told in the simple past."""
     best: AskInfo | None = None
     n_sent = len(start_chars)
     when, where = B_WHEN, B_WHERE
@@ -648,7 +649,7 @@ def _call_to_action(start_chars, end_chars, ask, imperative, labels_of, by_sente
         # "one" is rarely a count in an ask ("one week if you can", "one way or another").
         # A capital that opens the sentence ("Will 20 of you...") is not a name.
         number = any(bits[t] & NUM and not (t > a + 1 and bits[t - 1] & TITLE)
-                     and (lower is None or int(lower[t]) != ONE) for t in range(a, s_end[i]))
+                     and int(lower[t]) != ONE for t in range(a, s_end[i]))
         end_char = end_chars[i]
         # The next sentence can give the ask's time or place ("It's on Thursday at 7 in the hall"), but not one told in
         # the past ("Last winter twelve men slept in our hall").
