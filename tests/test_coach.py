@@ -1208,7 +1208,7 @@ def test_a_multi_word_action_at_the_head_of_a_sentence_asks_even_after_pls():
     assert not analyse("I went back home after that. It was late.", "now").call_to_action.present
 
 
-# Forms of ask learned in stop 10 from the retired unseen batches, each with a look-alike that is not an ask.
+# Forms of ask learned in stops 10 and 11 from the retired unseen batches, each with a look-alike that is not an ask.
 @pytest.mark.parametrize("text, present, specific", [
     ("Last term the head let us put out the leftover toast at break.", False, False),
     ("So let's meet at the hall on Friday at 7.", True, True),
@@ -1226,6 +1226,11 @@ def test_a_multi_word_action_at_the_head_of_a_sentence_asks_even_after_pls():
     ("they fixed block b and they havent forgot it so please back us on this, whatever way you can", True, False),
     ("Please think about whether you could give a night. Last winter twelve men slept in our hall.", True, False),
     ("If you're not sure you're on the register, go to the council website tonight.", True, True),
+    ("Will the three cabinet members here tonight put it back into the budget paper for 3 December?", True, True),
+    ("Could the parents among you give us a hand?", True, False),
+    ("Will the council listen to us?", False, False),
+    ("Would any of us want our parents moved to balance a spreadsheet?", False, False),
+    ("Would the governors here sign the letter", False, False),
 ])
 def test_forms_of_ask_learned_from_unseen_batches(text, present, specific):
     cta = analyse(text, "now").call_to_action

@@ -73,6 +73,10 @@ PLEASE = np.array([get_string_id(w) for w in ("please", "pls", "plz")], dtype=np
 PROUD, OF = get_string_id("proud"), get_string_id("of")
 DEMONSTRATIVES = frozenset(get_string_id(w) for w in ("that", "this", "those", "these"))
 LET = get_string_id("let")
+# A question to people in the room: it opens with one of these and names them with one of ROOM_WORDS.
+MODAL_QUESTIONS = frozenset(get_string_id(w) for w in ("will", "would", "can", "could"))
+ROOM_WORDS = frozenset(get_string_id(w) for w in ("here", "you"))
+QUESTION_MARK = get_string_id("?")
 FEEL = frozenset(get_string_id(w) for w in ("feel", "feels", "feeling"))
 FEEL_JOINERS = frozenset(get_string_id(w) for w in ("i", "we", "they", "he", "she", "you", "like", "so", "very",
                                                      "really", "properly", "truly", "more", "less"))
@@ -383,6 +387,10 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
         # An ask cue after a simple past that opens the sentence reports an ask made then ("We put the pictures up
         # in the library and asked people to come and name faces"); it asks nothing of these listeners.
         cued = bool(m & B_ASK_CUE) and not (i in past_at and first_ask.get(i, n) > past_at[i])
+        # A question put to people in the room ("Will the three ward councillors here tonight walk the block?",
+        # "Could seven of you...?") asks them to act, however the people are named.
+        if not cued and not imp and int(lower[at]) in MODAL_QUESTIONS:
+            cued = _question_to_room(bits, lower, at, z)
         # A quotation reports an ask; an imperative that opens the sentence before any quotation mark is one
         # ('Sign the pledge sheet by the door tonight: "I will do one hour..."').
         outside = quoted and head and not any(int(code[t]) >> FACT_SHIFT & T_QUOTE
@@ -463,6 +471,25 @@ def _opens_with(bits: list[int], lower: np.ndarray, a: int, z: int, word: int) -
     while at < z and at < a + 2 and bits[at] & (LEAD_SKIP | CLAIM_OPENER) and int(lower[at]) != word:
         at += 1
     return at < z and int(lower[at]) == word
+
+
+def _question_to_room(bits: list[int], lower: np.ndarray, at: int, z: int) -> bool:
+    """Whether a question that opens with "will", "would", "can" or "could" (at token `at`) names people in the room
+    ("here", "you") before its first action verb within the next eight tokens, and ends with a question mark."""
+    end = z - 1
+    while end > at and bits[end] & PUNCT and int(lower[end]) != QUESTION_MARK:
+        end -= 1  # a closing quotation mark or bracket after the question mark
+    if int(lower[end]) != QUESTION_MARK:
+        return False
+    room = False
+    for t in range(at + 1, min(end, at + 9)):
+        if bits[t] & ACTION:
+            return room
+        if bits[t] & PUNCT:
+            return False
+        if int(lower[t]) in ROOM_WORDS:
+            room = True
+    return False
 
 
 def _generic_norm(bits: list[int], lower: np.ndarray, a: int, z: int) -> bool:
