@@ -1231,6 +1231,10 @@ def test_a_multi_word_action_at_the_head_of_a_sentence_asks_even_after_pls():
     ("Will the council listen to us?", False, False),
     ("Would any of us want our parents moved to balance a spreadsheet?", False, False),
     ("Would the governors here sign the letter", False, False),
+    ("Everyone in this room needs to get behind Highwood while there is still time.", True, False),
+    ("Everyone here tonight has to sign the letter.", True, True),
+    ("Everyone here needs to feel safe.", False, False),
+    ("Everyone in this village should have somewhere they belong.", False, False),
 ])
 def test_forms_of_ask_learned_from_unseen_batches(text, present, specific):
     cta = analyse(text, "now").call_to_action

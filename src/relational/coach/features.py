@@ -77,6 +77,10 @@ LET = get_string_id("let")
 MODAL_QUESTIONS = frozenset(get_string_id(w) for w in ("will", "would", "can", "could"))
 ROOM_WORDS = frozenset(get_string_id(w) for w in ("here", "you"))
 QUESTION_MARK = get_string_id("?")
+# Everyone in the room told what they need to do: the subject, where it is placed, and the modals of need.
+ROOM_SUBJECTS = frozenset(get_string_id(w) for w in ("everyone", "everybody"))
+ROOM_PLACES = frozenset(get_string_id(w) for w in ("here", "room", "tonight", "hall"))
+NEED_MODALS = frozenset(get_string_id(w) for w in ("need", "needs", "must", "has", "have"))
 FEEL = frozenset(get_string_id(w) for w in ("feel", "feels", "feeling"))
 FEEL_JOINERS = frozenset(get_string_id(w) for w in ("i", "we", "they", "he", "she", "you", "like", "so", "very",
                                                      "really", "properly", "truly", "more", "less"))
@@ -391,6 +395,9 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
         # "Could seven of you...?") asks them to act, however the people are named.
         if not cued and not imp and int(lower[at]) in MODAL_QUESTIONS:
             cued = _question_to_room(bits, lower, at, z)
+        # So is everyone in the room told what they need to do ("Everyone in this room needs to get behind Highwood").
+        if not cued and not imp and int(lower[at]) in ROOM_SUBJECTS:
+            cued = _room_told(bits, lower, at, z)
         # A quotation reports an ask; an imperative that opens the sentence before any quotation mark is one
         # ('Sign the pledge sheet by the door tonight: "I will do one hour..."').
         outside = quoted and head and not any(int(code[t]) >> FACT_SHIFT & T_QUOTE
@@ -489,6 +496,22 @@ def _question_to_room(bits: list[int], lower: np.ndarray, at: int, z: int) -> bo
             return False
         if int(lower[t]) in ROOM_WORDS:
             room = True
+    return False
+
+
+def _room_told(bits: list[int], lower: np.ndarray, at: int, z: int) -> bool:
+    """Whether a sentence that opens with "everyone" or "everybody" (at token `at`) places them in the room ("here",
+    "in this room", "tonight") and then says what they need to do ("needs to", "has to", "must") with an action
+    verb within three tokens. "Everyone should feel welcome here" states a belief: no room before the modal."""
+    room = False
+    for t in range(at + 1, min(z, at + 7)):
+        word = int(lower[t])
+        if word in ROOM_PLACES:
+            room = True
+        elif word in NEED_MODALS:
+            return room and any(bits[k] & ACTION for k in range(t + 1, min(z, t + 4)))
+        elif bits[t] & PUNCT:
+            return False
     return False
 
 
