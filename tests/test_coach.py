@@ -1235,10 +1235,23 @@ def test_a_multi_word_action_at_the_head_of_a_sentence_asks_even_after_pls():
     ("Everyone here tonight has to sign the letter.", True, True),
     ("Everyone here needs to feel safe.", False, False),
     ("Everyone in this village should have somewhere they belong.", False, False),
+    ("we have the power to sort this today so i want the school council to vote now to name mrs patel.", True, True),
+    ("I want everyone to sign the letter.", True, False),
+    ("I want all of you to sign the letter.", True, False),
+    ("By spring, I want every one of those trees to have the order it should have had.", False, False),
+    ("I want to talk about the people we are not seeing.", False, False),
 ])
 def test_forms_of_ask_learned_from_unseen_batches(text, present, specific):
     cta = analyse(text, "now").call_to_action
     assert (cta.present, cta.specific) == (present, specific)
+
+
+def test_wanting_others_to_act_asks_only_in_a_story_of_now():
+    text = "The club closed in May. I want the parents on the estate to ring the council."
+    assert analyse(text, "now").call_to_action.present
+    assert analyse(text, None).call_to_action.present
+    assert not analyse(text, "self").call_to_action.present
+    assert not analyse(text, "us").call_to_action.present
 
 
 # Senses of value words learned in stop 10 from the retired unseen batches: each value with a look-alike that is not.

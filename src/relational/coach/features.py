@@ -77,6 +77,10 @@ LET = get_string_id("let")
 MODAL_QUESTIONS = frozenset(get_string_id(w) for w in ("will", "would", "can", "could"))
 ROOM_WORDS = frozenset(get_string_id(w) for w in ("here", "you"))
 QUESTION_MARK = get_string_id("?")
+WANT = frozenset(get_string_id(w) for w in ("want", "wants"))
+WANT_ARRAY = np.array(sorted(WANT), dtype=np.uint64)
+TO = get_string_id("to")
+GENERIC_QUANTIFIERS = frozenset(get_string_id(w) for w in ("every", "each", "no", "any", "all"))
 # Everyone in the room told what they need to do: the subject, where it is placed, and the modals of need.
 ROOM_SUBJECTS = frozenset(get_string_id(w) for w in ("everyone", "everybody"))
 ROOM_PLACES = frozenset(get_string_id(w) for w in ("here", "room", "tonight", "hall"))
@@ -362,6 +366,15 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
     # Only a story of now (or a draft of no stated kind) ends by turning to "you" to ask; at the end of a story of
     # self or us, "you" is reflective ("the sense of belonging you get when you are handed a shovel").
     to_listeners = kind not in ("self", "us")
+    # In a story of now, what the speaker wants others to do is asked of them ("so i want the school council to vote
+    # now"), at the head of a clause even in a run-on sentence; in a story of self or us it is a hope ("I want every
+    # kid to find the thing...").
+    wants_at = set()
+    if to_listeners:
+        for j in np.flatnonzero(np.isin(lower, WANT_ARRAY)).tolist():
+            if j and bits[j - 1] & NARRATOR and (j == 1 or bits[j - 2] & (LEAD_SKIP | PUNCT | SPACE) or starts_mask[j - 1]):
+                if _wants_others_to_act(bits, lower, j - 1, n):
+                    wants_at.add(sent_of(j))
     for i in range(n_sent):
         a, z = s_start[i], s_end[i]
         limit = a + 5 if a + 5 < z else z
@@ -398,6 +411,8 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
         # So is everyone in the room told what they need to do ("Everyone in this room needs to get behind Highwood").
         if not cued and not imp and int(lower[at]) in ROOM_SUBJECTS:
             cued = _room_told(bits, lower, at, z)
+        if not cued and not imp and i in wants_at:
+            cued = True
         # A quotation reports an ask; an imperative that opens the sentence before any quotation mark is one
         # ('Sign the pledge sheet by the door tonight: "I will do one hour..."').
         outside = quoted and head and not any(int(code[t]) >> FACT_SHIFT & T_QUOTE
@@ -512,6 +527,22 @@ def _room_told(bits: list[int], lower: np.ndarray, at: int, z: int) -> bool:
             return room and any(bits[k] & ACTION for k in range(t + 1, min(z, t + 4)))
         elif bits[t] & PUNCT:
             return False
+    return False
+
+
+def _wants_others_to_act(bits: list[int], lower: np.ndarray, at: int, z: int) -> bool:
+    """Whether a sentence opens with "I want" or "we want" and names others who are to do something ("i want the
+    school council to vote now"), not a state ("I want every one of those trees to have the order") and not people
+    in general ("I want every kid to find the thing that makes moving feel like an adventure")."""
+    if at + 3 >= z or int(lower[at + 1]) not in WANT or int(lower[at + 2]) == TO:
+        return False
+    if int(lower[at + 2]) in GENERIC_QUANTIFIERS and int(lower[at + 3]) != OF:
+        return False  # "I want every kid to find the thing...": people in general, a hope ("all of you" is the room)
+    for t in range(at + 2, min(z - 1, at + 10)):
+        if bits[t] & PUNCT:
+            return False
+        if int(lower[t]) == TO:
+            return bool(bits[t + 1] & ACTION and not bits[t + 1] & PERFECT)
     return False
 
 
