@@ -1254,7 +1254,7 @@ def test_wanting_others_to_act_asks_only_in_a_story_of_now():
     assert not analyse(text, "us").call_to_action.present
 
 
-# Senses of value words learned in stop 10 from the retired unseen batches: each value with a look-alike that is not.
+# Senses of value words learned in stops 10 and 11 from the retired unseen batches: each value with a look-alike that is not.
 @pytest.mark.parametrize("text, cues", [
     # "to be honest" after a verb of asking and its object says what someone should be; at a clause's edge it fills.
     ("They need us to be honest and to ring them back.", ["honest"]),
@@ -1307,6 +1307,9 @@ def test_wanting_others_to_act_asks_only_in_a_story_of_now():
     ("At ten the power came back on.", []),
     ("if im honest i was scared.", []),
     ("We kept quiet because we were ashamed.", []),
+    ("Netball here is for everyone, not just the fit ones.", ["for everyone"]),
+    ("Time in nature is good for everyone.", ["nature"]),
+    ("Hamid started cooking for everyone.", []),
 ])
 def test_value_senses_learned_from_unseen_batches(text, cues):
     assert cues_of(text) == cues
