@@ -1310,6 +1310,10 @@ def test_wanting_others_to_act_asks_only_in_a_story_of_now():
     ("Netball here is for everyone, not just the fit ones.", ["for everyone"]),
     ("Time in nature is good for everyone.", ["nature"]),
     ("Hamid started cooking for everyone.", []),
+    # Phrases no writer marked in any retired batch: a shrug at the rules, an offer of help, walking together.
+    ("Some said it was a shame, but rules are rules.", []),
+    ("Could a few of you lend a hand with the application?", []),
+    ("The parents went to their MPs side by side.", []),
 ])
 def test_value_senses_learned_from_unseen_batches(text, cues):
     assert cues_of(text) == cues
