@@ -1314,6 +1314,11 @@ def test_wanting_others_to_act_asks_only_in_a_story_of_now():
     ("Some said it was a shame, but rules are rules.", []),
     ("Could a few of you lend a hand with the application?", []),
     ("The parents went to their MPs side by side.", []),
+    # A value word typed in lower case before a street or building noun is a name; "god help" is an idiom.
+    ("the lift at liberty row has been broke since christmas", []),
+    ("we are the b team at the unity club on station road", []),
+    ("same seats, and god help anyone who sits in ritas.", []),
+    ("We help anyone who walks through the door.", ["help"]),
 ])
 def test_value_senses_learned_from_unseen_batches(text, cues):
     assert cues_of(text) == cues
