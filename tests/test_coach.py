@@ -1319,6 +1319,9 @@ def test_wanting_others_to_act_asks_only_in_a_story_of_now():
     ("we are the b team at the unity club on station road", []),
     ("same seats, and god help anyone who sits in ritas.", []),
     ("We help anyone who walks through the door.", ["help"]),
+    ("His bird, Pride of Hindley, came second in the Bourges race.", []),
+    ("We were tired, pride of the town or not.", ["pride"]),
+    ("He worked hard, Pride kept him going.", ["work hard", "pride"]),
 ])
 def test_value_senses_learned_from_unseen_batches(text, cues):
     assert cues_of(text) == cues

@@ -307,7 +307,9 @@ class SenseChecker:
         if not starts[start] and start > 0:
             prev = bits[start - 1]
             if not prev & (CLAUSE_OPENER | SPACE) and not (prev & PUNCT and not prev & COMMA):
-                if prev & COMMA and not (start + 1 < n and bits[start + 1] & TITLE):
+                # After a comma, only a run of Title Case ("Unity Housing") or "X of Y" ("Pride of Hindley") names.
+                if prev & COMMA and not (start + 1 < n and (bits[start + 1] & TITLE or (
+                        bits[start + 1] & NAME_JOINER and start + 2 < n and bits[start + 2] & TITLE))):
                     return None
                 return "name"
             if start + 1 < n and bits[start + 1] & TITLE and bits[start + 1] & NAME_HEAD:
