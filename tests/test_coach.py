@@ -1322,6 +1322,11 @@ def test_wanting_others_to_act_asks_only_in_a_story_of_now():
     ("His bird, Pride of Hindley, came second in the Bourges race.", []),
     ("We were tired, pride of the town or not.", ["pride"]),
     ("He worked hard, Pride kept him going.", ["work hard", "pride"]),
+    # Sharing something with people is benevolence; a share bought or held is not.
+    ("We pressed our first juice and shared it with the whole street.", ["share"]),
+    ("We share data with the police.", []),
+    ("Mum bought a share for the whole street.", []),
+    ("We don't share a language.", []),
 ])
 def test_value_senses_learned_from_unseen_batches(text, cues):
     assert cues_of(text) == cues
