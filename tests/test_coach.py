@@ -1326,6 +1326,8 @@ def test_wanting_others_to_act_asks_only_in_a_story_of_now():
     ("We pressed our first juice and shared it with the whole street.", ["share"]),
     ("We share data with the police.", []),
     ("Mum bought a share for the whole street.", []),
+    ("Every child deserves a warm, safe place to learn.", ["safe place", "learn"]),
+    ("We had no time to learn the names.", []),
     ("We don't share a language.", []),
 ])
 def test_value_senses_learned_from_unseen_batches(text, cues):
