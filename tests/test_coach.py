@@ -1240,6 +1240,9 @@ def test_a_multi_word_action_at_the_head_of_a_sentence_asks_even_after_pls():
     ("I want all of you to sign the letter.", True, False),
     ("By spring, I want every one of those trees to have the order it should have had.", False, False),
     ("I want to talk about the people we are not seeing.", False, False),
+    ("No one should have to lie on a toilet floor to take part in their own town.", False, False),
+    ("Everyone should take part in the vote on Thursday.", False, False),
+    ("Please take part in the vote on Thursday.", True, True),
 ])
 def test_forms_of_ask_learned_from_unseen_batches(text, present, specific):
     cta = analyse(text, "now").call_to_action

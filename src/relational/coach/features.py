@@ -294,9 +294,13 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
     # what ought to be states a belief, however many words stand between them.
     firsts = lower[s_start].tolist()
     seconds = lower[np.minimum(np.array(s_start) + 1, n - 1)].tolist()
+    # Such a sentence asks nothing of the listeners, even with an ask cue in it ("No one should have to lie on a toilet
+    # floor to take part in their own town"): none of the 242 in the dev drafts was an ask.
+    generic = set()
     for i in range(n_sent):
-        if ((firsts[i] in GENERIC_SUBJECTS or seconds[i] in GENERIC_SUBJECTS) and not labels_of[i] & B_BELIEF
+        if ((firsts[i] in GENERIC_SUBJECTS or seconds[i] in GENERIC_SUBJECTS)
                 and _generic_norm(bits, lower, s_start[i], s_end[i])):
+            generic.add(i)
             labels_of[i] |= B_BELIEF
     # A lesson drawn in a "that" clause ("Maureen taught me that nobody should feel ashamed", "I learned from Mr
     # Heaney that...") states what the moment taught: a claim, even beside the name of who taught it.
@@ -417,7 +421,7 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
         # ('Sign the pledge sheet by the door tonight: "I will do one hour..."').
         outside = quoted and head and not any(int(code[t]) >> FACT_SHIFT & T_QUOTE
                                               for t in range(max(a - 1, 0), at + 1))
-        ask[i] = (not quoted or outside) and not m & B_RHETORICAL and bool(cued or imp or to_you)
+        ask[i] = (not quoted or outside) and not m & B_RHETORICAL and bool(cued or imp or to_you) and i not in generic
     # With no ask of others, a first-person pledge ("I will phone three residents by Friday") is the story of now's
     # call to action: the commitment the speaker makes in front of the room.
     commit_action = [False] * n_sent
