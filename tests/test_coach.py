@@ -1243,6 +1243,9 @@ def test_a_multi_word_action_at_the_head_of_a_sentence_asks_even_after_pls():
     ("No one should have to lie on a toilet floor to take part in their own town.", False, False),
     ("Everyone should take part in the vote on Thursday.", False, False),
     ("Please take part in the vote on Thursday.", True, True),
+    ("Please think about whether you could give a night this winter.", True, False),
+    ("If you've got a spare morning now and then, think about giving it to us.", True, False),
+    ("Please give a night on Friday 12 December.", True, True),
 ])
 def test_forms_of_ask_learned_from_unseen_batches(text, present, specific):
     cta = analyse(text, "now").call_to_action

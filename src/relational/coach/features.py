@@ -81,6 +81,10 @@ WANT = frozenset(get_string_id(w) for w in ("want", "wants"))
 WANT_ARRAY = np.array(sorted(WANT), dtype=np.uint64)
 TO = get_string_id("to")
 GENERIC_QUANTIFIERS = frozenset(get_string_id(w) for w in ("every", "each", "no", "any", "all"))
+# Asks to consider acting, which leave the details to the listener.
+CONSIDER = frozenset(get_string_id(w) for w in ("consider", "considering"))
+THINK = frozenset(get_string_id(w) for w in ("think", "thinking"))
+THINK_OF = frozenset(get_string_id(w) for w in ("about", "of", "whether", "how"))
 # Everyone in the room told what they need to do: the subject, where it is placed, and the modals of need.
 ROOM_SUBJECTS = frozenset(get_string_id(w) for w in ("everyone", "everybody"))
 ROOM_PLACES = frozenset(get_string_id(w) for w in ("here", "room", "tonight", "hall"))
@@ -550,6 +554,15 @@ def _wants_others_to_act(bits: list[int], lower: np.ndarray, at: int, z: int) ->
     return False
 
 
+def _to_consider(lower: np.ndarray, a: int, z: int) -> bool:
+    """Whether tokens a to z ask the listeners to consider ("consider", "think about", "think of", "think whether")."""
+    for t in range(a, z):
+        word = int(lower[t])
+        if word in CONSIDER or (word in THINK and t + 1 < z and int(lower[t + 1]) in THINK_OF):
+            return True
+    return False
+
+
 def _generic_norm(bits: list[int], lower: np.ndarray, a: int, z: int) -> bool:
     """Whether a sentence opens (perhaps after "and" or "but") with a generic subject ("every", "nobody", "each") and
     has a modal of what ought to be ("should", "must", "deserves") within the next eight words of the clause."""
@@ -743,7 +756,10 @@ def _call_to_action(start_chars, end_chars, ask, imperative, labels_of, by_sente
             if nxt_when or nxt_where:
                 has_when, has_where = has_when or nxt_when, has_where or nxt_where
                 end_char = end_chars[i + 1]
-        specific = has_action and (has_when or has_where or number)
+        # An ask to think about acting ("Please think about whether you could give a night this winter") leaves the
+        # acting to the listener: it is not specific, whatever details it names. Writers marked all six such asks in
+        # the dev drafts vague.
+        specific = has_action and (has_when or has_where or number) and not _to_consider(lower, a, s_end[i])
         candidate = AskInfo(start_chars[i], end_char, specific, has_action, has_when, has_where)
         if best is None or specific or not best.specific:
             best = candidate
