@@ -1334,6 +1334,9 @@ def test_wanting_others_to_act_asks_only_in_a_story_of_now():
     ("Mum bought a share for the whole street.", []),
     ("Every child deserves a warm, safe place to learn.", ["safe place", "learn"]),
     ("We had no time to learn the names.", []),
+    ("Donna promised to ring every Sunday, and she kept that promise for three years.", ["keep"]),
+    ("The council keeps its word.", ["keep its word"]),
+    ("Keep the word count under 400.", []),
     ("We don't share a language.", []),
 ])
 def test_value_senses_learned_from_unseen_batches(text, cues):
