@@ -1337,6 +1337,8 @@ def test_wanting_others_to_act_asks_only_in_a_story_of_now():
     ("Donna promised to ring every Sunday, and she kept that promise for three years.", ["keep"]),
     ("The council keeps its word.", ["keep its word"]),
     ("Keep the word count under 400.", []),
+    ("She was allowed in, but never really included.", ["included"]),
+    ("Bring your broken stuff on Saturday, tea included.", []),
     ("We don't share a language.", []),
 ])
 def test_value_senses_learned_from_unseen_batches(text, cues):
