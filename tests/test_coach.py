@@ -1339,6 +1339,11 @@ def test_wanting_others_to_act_asks_only_in_a_story_of_now():
     ("Keep the word count under 400.", []),
     ("She was allowed in, but never really included.", ["included"]),
     ("Bring your broken stuff on Saturday, tea included.", []),
+    # Words no writer (or one writer in five) marked in the retired batches: praise for manners, being settled, a
+    # second chance, keeping going, a privilege, being heard.
+    ("The boys were polite and kept going all afternoon.", []),
+    ("It was a privilege to be there, and the matter was settled.", []),
+    ("Every child deserves a settled home.", ["settled home"]),
     ("We don't share a language.", []),
 ])
 def test_value_senses_learned_from_unseen_batches(text, cues):
