@@ -1246,6 +1246,9 @@ def test_a_multi_word_action_at_the_head_of_a_sentence_asks_even_after_pls():
     ("Please think about whether you could give a night this winter.", True, False),
     ("If you've got a spare morning now and then, think about giving it to us.", True, False),
     ("Please give a night on Friday 12 December.", True, True),
+    # "a bit" is a noun, not the past of "bite": the ask after it is not a reported past ask.
+    ("So learn a bit of sign language, and come and cheer us on.", True, False),
+    ("So I learned sign language, and we asked them to come and cheer us on.", False, False),
 ])
 def test_forms_of_ask_learned_from_unseen_batches(text, present, specific):
     cta = analyse(text, "now").call_to_action
@@ -1348,6 +1351,12 @@ def test_wanting_others_to_act_asks_only_in_a_story_of_now():
 ])
 def test_value_senses_learned_from_unseen_batches(text, cues):
     assert cues_of(text) == cues
+
+
+def test_a_past_form_after_a_determiner_is_a_noun_not_a_past_tense():
+    # "a bit" is not the past of "bite", so the sentence is not told in the past: a present claim.
+    assert abstract_flags("A bit of heritage like this doesn't come back once it's gone.") == [True]
+    assert abstract_flags("The dog bit the postman, and heritage was the last thing on my mind.") == [False]
 
 
 # Abstract claims and their look-alikes, learned in stop 10 from the retired unseen batches: a clock time or "now"

@@ -81,6 +81,8 @@ WANT = frozenset(get_string_id(w) for w in ("want", "wants"))
 WANT_ARRAY = np.array(sorted(WANT), dtype=np.uint64)
 TO = get_string_id("to")
 GENERIC_QUANTIFIERS = frozenset(get_string_id(w) for w in ("every", "each", "no", "any", "all"))
+DETERMINERS = frozenset(get_string_id(w) for w in ("a", "an", "the", "every", "each", "this", "my", "your", "our",
+                                                  "their", "his", "its"))
 # Asks to consider acting, which leave the details to the listener.
 CONSIDER = frozenset(get_string_id(w) for w in ("consider", "considering"))
 THINK = frozenset(get_string_id(w) for w in ("think", "thinking"))
@@ -233,7 +235,9 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
         before = bits[t - 1] if t else PUNCT
         if x & FACT_TITLE and not before & (PUNCT | SPACE) and not starts_mask[t]:
             code[t] |= T_NAME  # a name inside a sentence
-        if x & (FACT_PAST | FACT_PRESENT) and (x & FACT_PRESENT or not before & PERFECT):
+        # After a determiner a past form is a noun ("learn a bit of sign language", "a left turn").
+        if x & (FACT_PAST | FACT_PRESENT) and (x & FACT_PRESENT or not (before & PERFECT or t and int(lower[t - 1]) in
+                                                                         DETERMINERS)):
             if tensed < 0 or t >= s_end[tensed]:
                 tensed = bisect_right(s_start, t) - 1
                 if x & FACT_PAST and not x & FACT_PRESENT:
