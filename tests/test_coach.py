@@ -1347,6 +1347,14 @@ def test_wanting_others_to_act_asks_only_in_a_story_of_now():
     ("The boys were polite and kept going all afternoon.", []),
     ("It was a privilege to be there, and the matter was settled.", []),
     ("Every child deserves a settled home.", ["settled home"]),
+    # Service heads listed in a form whose lemma differs ("proceedings", "flats") are found as written too.
+    ("Before a case goes to care proceedings, we bring the whole family into one room.", []),
+    ("the lift at liberty flats is broke again", []),
+    ("We care for the whole family.", ["care for"]),
+    # A fair for freshers is an event; "fair play to them" is praise, not fairness.
+    ("I ran a stall at the freshers fair.", []),
+    ("Fair play to them, they turned up every week.", []),
+    ("We believe in fair play.", ["fair"]),
     ("We don't share a language.", []),
 ])
 def test_value_senses_learned_from_unseen_batches(text, cues):

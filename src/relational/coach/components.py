@@ -279,7 +279,9 @@ class SenseChecker:
             if b & HYPHEN:
                 continue
             if b & SERVICE_HEAD and not (j + 1 < n and int(view.lower[j + 1]) in self.verb_object_hashes):
-                allowed = self.head_hashes.get(int(view.lemma[j]))
+                # By lemma, or by the word as written: a head listed as "funding" or "gardens" has the lemma
+                # "fund" or "garden".
+                allowed = self.head_hashes.get(int(view.lemma[j]), self.head_hashes.get(int(view.lower[j])))
                 if allowed is not None and (not allowed or int(view.lemma[end - 1]) in allowed
                                             or int(view.lower[end - 1]) in allowed):
                     if (not b & TITLE or first_title) and (j == end or not allowed):
