@@ -1367,6 +1367,12 @@ def test_a_past_form_after_a_determiner_is_a_noun_not_a_past_tense():
     assert abstract_flags("The dog bit the postman, and heritage was the last thing on my mind.") == [False]
 
 
+def test_health_before_an_ought_and_a_typed_should_make_claims():
+    assert cues_of("Your health shouldn't depend on your postcode.") == ["health"]
+    assert cues_of("My health is poor these days.") == []
+    assert abstract_flags("every child shud get a fair shot at learning to swim.") == [True]
+
+
 # Abstract claims and their look-alikes, learned in stop 10 from the retired unseen batches: a clock time or "now"
 # anchors a scene, a sentence about one person is a portrait, pride in what was just told is a feeling, what a faith
 # teaches is a belief, and "about" before a number frames nothing.

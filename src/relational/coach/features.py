@@ -62,7 +62,7 @@ BELIEF_LABEL, FRAME_LABEL = L["claim:belief"], L["claim:frame"]
 # Generic subjects and modals of what ought to be: "Every child in this town should...", "Nobody ... deserves...".
 GENERIC_SUBJECTS = frozenset(get_string_id(w) for w in ("every", "each", "nobody", "everyone", "everybody", "no"))
 NORMATIVE = frozenset(get_string_id(w) for w in ("should", "shouldn't", "shouldnt", "must", "mustn't", "deserve",
-                                                 "deserves", "ought"))
+                                                 "deserves", "ought", "shud", "shudnt", "shoud"))  # and common typos
 # Before "must", these make it a guess, not a belief ("what must be his fortieth cup of tea").
 EPISTEMIC_BEFORE = frozenset(get_string_id(w) for w in ("what", "it", "that", "there", "which"))
 MUST = get_string_id("must")
