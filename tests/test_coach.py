@@ -1355,6 +1355,9 @@ def test_wanting_others_to_act_asks_only_in_a_story_of_now():
     ("I ran a stall at the freshers fair.", []),
     ("Fair play to them, they turned up every week.", []),
     ("We believe in fair play.", ["fair"]),
+    ("At last something felt like home.", ["feel like home"]),
+    ("We never let each other down on the rota.", ["never let each other down"]),
+    ("The bus let us down again.", []),
     ("We don't share a language.", []),
 ])
 def test_value_senses_learned_from_unseen_batches(text, cues):
