@@ -1376,6 +1376,14 @@ def test_health_before_an_ought_and_a_typed_should_make_claims():
     assert abstract_flags("every child shud get a fair shot at learning to swim.") == [True]
 
 
+def test_hope_in_what_we_can_do_together_is_not_a_value_claim():
+    assert abstract_flags("Together we can build a fairer ward.") == [False]
+    assert abstract_flags("And we can make a real difference.") == [False]
+    assert abstract_flags("We believe we can build a fairer ward.") == [True]
+    assert abstract_flags("We build a fairer ward together.") == [True]
+    assert abstract_flags("We can.") == [False]
+
+
 # Abstract claims and their look-alikes, learned in stop 10 from the retired unseen batches: a clock time or "now"
 # anchors a scene, a sentence about one person is a portrait, pride in what was just told is a feeling, what a faith
 # teaches is a belief, and "about" before a number frames nothing.

@@ -83,6 +83,10 @@ TO = get_string_id("to")
 GENERIC_QUANTIFIERS = frozenset(get_string_id(w) for w in ("every", "each", "no", "any", "all"))
 DETERMINERS = frozenset(get_string_id(w) for w in ("a", "an", "the", "every", "each", "this", "my", "your", "our",
                                                   "their", "his", "its"))
+# Hope in what the listeners can do together.
+TOGETHER = get_string_id("together")
+WE_YOU = frozenset(get_string_id(w) for w in ("we", "you"))
+CAN = frozenset(get_string_id(w) for w in ("can", "could"))
 # Asks to consider acting, which leave the details to the listener.
 CONSIDER = frozenset(get_string_id(w) for w in ("consider", "considering"))
 THINK = frozenset(get_string_id(w) for w in ("think", "thinking"))
@@ -463,7 +467,10 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
         # the speaker feels; it claims a value only when framed ("Every child should have some fun").
         told = frame[i] or belief or lesson or (claims[i] > 0 and not f & T_PAST)
         long_told = not belief and s_end[i] - s_start[i] > LONG_SENTENCE  # a long sentence tells; see LONG_SENTENCE
-        abstract = ((values[i] > 0 and told) or belief) and not anchored and not ask[i] and not long_told
+        # "Together we can build a fairer ward" voices hope in what the listeners can do, not a value claim: none of the
+        # 32 such sentences in the dev drafts was a claim, even with a stock phrase such as "make a difference".
+        hopeful = _can_together(bits, lower, s_start[i], s_end[i])
+        abstract = ((values[i] > 0 and told) or belief) and not anchored and not ask[i] and not long_told and not hopeful
         moves = m & 7
         if not now and not moves & 2 and _narrator_acts(bits, s_start[i], s_end[i]):
             moves |= 2
@@ -556,6 +563,15 @@ def _wants_others_to_act(bits: list[int], lower: np.ndarray, at: int, z: int) ->
         if int(lower[t]) == TO:
             return bool(bits[t + 1] & ACTION and not bits[t + 1] & PERFECT)
     return False
+
+
+def _can_together(bits: list[int], lower: np.ndarray, a: int, z: int) -> bool:
+    """Whether a sentence opens (after "and", "so", "together" or a comma) with "we can", "we could", "you can" or
+    "you could"."""
+    at = a
+    while at < z - 2 and at < a + 3 and (bits[at] & (LEAD_SKIP | CLAIM_OPENER) or int(lower[at]) == TOGETHER):
+        at += 1
+    return at + 1 < z and int(lower[at]) in WE_YOU and int(lower[at + 1]) in CAN
 
 
 def _to_consider(lower: np.ndarray, a: int, z: int) -> bool:
