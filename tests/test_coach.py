@@ -1384,6 +1384,12 @@ def test_hope_in_what_we_can_do_together_is_not_a_value_claim():
     assert abstract_flags("We can.") == [False]
 
 
+def test_a_question_is_not_a_value_claim():
+    assert abstract_flags("Who looks after the people who look after everyone else?") == [False]
+    assert abstract_flags('Isn\'t everyone worth "a second look?"') == [False]
+    assert abstract_flags("We look after everyone else.") == [True]
+
+
 # Abstract claims and their look-alikes, learned in stop 10 from the retired unseen batches: a clock time or "now"
 # anchors a scene, a sentence about one person is a portrait, pride in what was just told is a feeling, what a faith
 # teaches is a belief, and "about" before a number frames nothing.

@@ -470,7 +470,11 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
         # "Together we can build a fairer ward" voices hope in what the listeners can do, not a value claim: none of the
         # 32 such sentences in the dev drafts was a claim, even with a stock phrase such as "make a difference".
         hopeful = _can_together(bits, lower, s_start[i], s_end[i])
-        abstract = ((values[i] > 0 and told) or belief) and not anchored and not ask[i] and not long_told and not hopeful
+        # A question asks; it does not claim ("Who looks after the people who look after everyone else?"): none of the
+        # 61 questions in the dev drafts was a claim.
+        asked = _ends_with_question(bits, lower, s_start[i], s_end[i]) >= 0
+        abstract = (((values[i] > 0 and told) or belief) and not anchored and not ask[i] and not long_told and not hopeful
+                    and not asked)
         moves = m & 7
         if not now and not moves & 2 and _narrator_acts(bits, s_start[i], s_end[i]):
             moves |= 2
@@ -514,13 +518,19 @@ def _opens_with(bits: list[int], lower: np.ndarray, a: int, z: int, word: int) -
     return at < z and int(lower[at]) == word
 
 
+def _ends_with_question(bits: list[int], lower: np.ndarray, a: int, z: int) -> int:
+    """The question mark that ends tokens a to z (perhaps before a closing quotation mark or bracket), or -1."""
+    end = z - 1
+    while end > a and bits[end] & PUNCT and int(lower[end]) != QUESTION_MARK:
+        end -= 1
+    return end if int(lower[end]) == QUESTION_MARK else -1
+
+
 def _question_to_room(bits: list[int], lower: np.ndarray, at: int, z: int) -> bool:
     """Whether a question that opens with "will", "would", "can" or "could" (at token `at`) names people in the room
     ("here", "you") before its first action verb within the next eight tokens, and ends with a question mark."""
-    end = z - 1
-    while end > at and bits[end] & PUNCT and int(lower[end]) != QUESTION_MARK:
-        end -= 1  # a closing quotation mark or bracket after the question mark
-    if int(lower[end]) != QUESTION_MARK:
+    end = _ends_with_question(bits, lower, at, z)
+    if end < 0:
         return False
     room = False
     for t in range(at + 1, min(end, at + 9)):
