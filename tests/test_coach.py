@@ -1246,6 +1246,10 @@ def test_a_multi_word_action_at_the_head_of_a_sentence_asks_even_after_pls():
     ("Please think about whether you could give a night this winter.", True, False),
     ("If you've got a spare morning now and then, think about giving it to us.", True, False),
     ("Please give a night on Friday 12 December.", True, True),
+    # "so do the people who visit them" says the same is true of others: not an imperative.
+    ("Patients deserve dignity, and so do the people who visit them.", False, False),
+    ("We love this hall. So do the people who clean it.", False, False),
+    ("If you can, do come along on Friday.", True, True),
     # "a bit" is a noun, not the past of "bite": the ask after it is not a reported past ask.
     ("So learn a bit of sign language, and come and cheer us on.", True, False),
     ("So I learned sign language, and we asked them to come and cheer us on.", False, False),

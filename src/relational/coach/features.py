@@ -83,6 +83,9 @@ TO = get_string_id("to")
 GENERIC_QUANTIFIERS = frozenset(get_string_id(w) for w in ("every", "each", "no", "any", "all"))
 DETERMINERS = frozenset(get_string_id(w) for w in ("a", "an", "the", "every", "each", "this", "my", "your", "our",
                                                   "their", "his", "its"))
+# "so do", "neither does": an inversion, not an imperative.
+DO_FORMS = frozenset(get_string_id(w) for w in ("do", "does", "did"))
+SO_NEITHER = frozenset(get_string_id(w) for w in ("so", "neither", "nor"))
 # Hope in what the listeners can do together.
 TOGETHER = get_string_id("together")
 WE_YOU = frozenset(get_string_id(w) for w in ("we", "you"))
@@ -350,7 +353,7 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
         k = j + 1
         while k < n and bits[k] & LEAD_SKIP:
             k += 1
-        if k + 1 < n and bits[k] & ACTION:
+        if k + 1 < n and bits[k] & ACTION and not _inverted_do(lower, k):
             comma_asks.append(j)
     # Where a cue of several words that asks for an action starts ("back us", "fill in"): at the head of a sentence
     # it is an imperative just as a one-word action verb is.
@@ -400,11 +403,11 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
         if at >= limit and last_lead < a:  # no lead token from here on: the last one before stands in
             at = last_lead if last_lead >= 0 else a
         imp = head = bool(at < limit and (bits[at] & ACTION or at in action_heads) and at + 1 < z
-                          and not (at + 2 >= z and bits[at + 1] & PUNCT))
+                          and not (at + 2 >= z and bits[at + 1] & PUNCT) and not _inverted_do(lower, at))
         if not imp and at < z and comma_asks:
             k = bisect_left(comma_asks, at)
             if k < len(comma_asks) and comma_asks[k] < min(z, at + 30):
-                imp = _imperative_after_commas(bits, at, z)
+                imp = _imperative_after_commas(bits, lower, at, z)
         if not imp and i in please_at:
             imp = True
         imperative[i] = imp
@@ -636,7 +639,13 @@ def _narrated(bits: list[int], lower: np.ndarray, s: int, e: int) -> bool:
                and not (t > 1 and bits[t - 2] & PERFECT) for t in range(s, e))  # "we have always valued"
 
 
-def _imperative_after_commas(bits: list[int], at: int, z: int) -> bool:
+def _inverted_do(lower: np.ndarray, k: int) -> bool:
+    """Whether "do" at token k follows "so", "neither" or "nor" ("and so do the people who visit them"): an inversion
+    that says the same is true of others, not an imperative."""
+    return k > 0 and int(lower[k]) in DO_FORMS and int(lower[k - 1]) in SO_NEITHER
+
+
+def _imperative_after_commas(bits: list[int], lower: np.ndarray, at: int, z: int) -> bool:
     """Whether an imperative follows a comma after a leading condition ("If you swim there, or your kids do, come to
     the meeting") or time clause in the present ("So before you leave tonight, save the number"), or after people
     named in a list ("so parents, escorts, drivers, anyone, come to the civic centre"). A named list has short parts
@@ -651,7 +660,7 @@ def _imperative_after_commas(bits: list[int], at: int, z: int) -> bool:
             k = j + 1
             while k < z and bits[k] & LEAD_SKIP:
                 k += 1
-            if k + 1 < z and bits[k] & ACTION and not bits[k + 1] & HYPHEN:
+            if k + 1 < z and bits[k] & ACTION and not bits[k + 1] & HYPHEN and not _inverted_do(lower, k):
                 return True
             if commas >= 4:
                 return False
