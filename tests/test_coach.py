@@ -1335,6 +1335,9 @@ def test_wanting_others_to_act_asks_only_in_a_story_of_now():
     ("His bird, Pride of Hindley, came second in the Bourges race.", []),
     ("We were tired, pride of the town or not.", ["pride"]),
     ("He worked hard, Pride kept him going.", ["work hard", "pride"]),
+    ('I found his old bus with "Pride of Preston" still painted under the windscreen.', []),
+    ('She said "Pride comes before a fall" and laughed.', ["pride"]),
+    ("That is a fair question, and here is the answer.", []),
     # Sharing something with people is benevolence; a share bought or held is not.
     ("We pressed our first juice and shared it with the whole street.", ["share"]),
     ("We share data with the police.", []),

@@ -220,6 +220,7 @@ class SenseChecker:
         add = strings.add
         self.head_hashes = {add(head): frozenset(add(c) for c in cues) for head, cues in self.service_heads.items()}
         self.verb_object_hashes = frozenset(add(w) for w in VERB_OBJECTS)
+        self.of_hash = add("of")
         self.rule_hashes = {
             term: tuple((rule, frozenset(add(w) for w in rule.words if not w.startswith("@")),
                          frozenset(add(w) for w in rule.unless if not w.startswith("@"))) for rule in rules)
@@ -315,6 +316,10 @@ class SenseChecker:
                     return None
                 return "name"
             if start + 1 < n and bits[start + 1] & TITLE and bits[start + 1] & NAME_HEAD:
+                return "name"
+            # After a quotation mark or bracket too, "X of Y" in Title Case is a name ('"Pride of Preston" painted
+            # under the windscreen').
+            if start + 2 < n and int(view.lower[start + 1]) == self.of_hash and bits[start + 2] & TITLE:
                 return "name"
         return None
 
