@@ -1380,6 +1380,9 @@ def test_a_past_form_after_a_determiner_is_a_noun_not_a_past_tense():
 def test_health_before_an_ought_and_a_typed_should_make_claims():
     assert cues_of("Your health shouldn't depend on your postcode.") == ["health"]
     assert cues_of("My health is poor these days.") == []
+    assert cues_of("Health at work matters.") == ["health"]
+    assert cues_of("Nobody should have to choose between their health and their job.") == ["health"]
+    assert cues_of("You should get your health checked.") == []
     assert abstract_flags("every child shud get a fair shot at learning to swim.") == [True]
 
 
