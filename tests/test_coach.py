@@ -1250,6 +1250,7 @@ def test_a_multi_word_action_at_the_head_of_a_sentence_asks_even_after_pls():
     ("Patients deserve dignity, and so do the people who visit them.", False, False),
     ("We love this hall. So do the people who clean it.", False, False),
     ("If you can, do come along on Friday.", True, True),
+    ("We really need people to get behind us on this.", True, False),
     # "a bit" is a noun, not the past of "bite": the ask after it is not a reported past ask.
     ("So learn a bit of sign language, and come and cheer us on.", True, False),
     ("So I learned sign language, and we asked them to come and cheer us on.", False, False),
