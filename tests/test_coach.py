@@ -1339,6 +1339,8 @@ def test_wanting_others_to_act_asks_only_in_a_story_of_now():
     ('I found his old bus with "Pride of Preston" still painted under the windscreen.', []),
     ('She said "Pride comes before a fall" and laughed.', ["pride"]),
     ("That is a fair question, and here is the answer.", []),
+    ("Every penny we take goes into a fund for patient comforts.", []),
+    ("Bev is patient with the ones who will only eat beige food.", ["is patient"]),
     # Sharing something with people is benevolence; a share bought or held is not.
     ("We pressed our first juice and shared it with the whole street.", ["share"]),
     ("We share data with the police.", []),
