@@ -1341,6 +1341,8 @@ def test_wanting_others_to_act_asks_only_in_a_story_of_now():
     ("That is a fair question, and here is the answer.", []),
     ("Every penny we take goes into a fund for patient comforts.", []),
     ("Bev is patient with the ones who will only eat beige food.", ["is patient"]),
+    ("The old hands passed on what they knew.", ["pass on what"]),
+    ("Music like this has to be passed on, hand to hand.", ["pass on"]),
     # Sharing something with people is benevolence; a share bought or held is not.
     ("We pressed our first juice and shared it with the whole street.", ["share"]),
     ("We share data with the police.", []),
