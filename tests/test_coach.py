@@ -1321,6 +1321,7 @@ def test_wanting_others_to_act_asks_only_in_a_story_of_now():
     ("At ten the power came back on.", []),
     ("if im honest i was scared.", []),
     ("We kept quiet because we were ashamed.", []),
+    # Stop 11. What "is for everyone" is open to all; cooking for everyone or being good for everyone is not.
     ("Netball here is for everyone, not just the fit ones.", ["for everyone"]),
     ("Time in nature is good for everyone.", ["nature"]),
     ("Hamid started cooking for everyone.", []),

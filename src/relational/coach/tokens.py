@@ -168,7 +168,8 @@ class TokenTable:
                          (NUM, lex.like_num), (TITLE, lex.is_title), (ASCII, lex.is_ascii),
                          (SENT_END, text in SENTENCE_CHARS), (PARAGRAPH, lex.is_space and text.count("\n") >= 2),
                          (CLAIM_VERB, lemma in self.claim_verbs), (DIGIT, any(c.isdigit() for c in text)),
-                         (SERVICE_HEAD, lemma in self.service_heads or lower in self.service_heads), (NAME_HEAD, text in self.name_heads),
+                         (SERVICE_HEAD, lemma in self.service_heads or lower in self.service_heads),
+                         (NAME_HEAD, text in self.name_heads),
                          (UPPER, lex.is_upper), (HYPHEN, text == "-"), (CLAUSE_OPENER, text in CLAUSE_OPENERS),
                          (COMMA, text == ","), (LEX_STOP, lex.is_stop), (NEWLINE, lex.is_space and "\n" in text),
                          (WORDLIKE, lex.is_alpha or lex.like_num or (
