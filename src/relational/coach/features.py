@@ -391,9 +391,9 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
     wants_at = set()
     if to_listeners:
         for j in np.flatnonzero(np.isin(lower, WANT_ARRAY)).tolist():
-            if j and bits[j - 1] & NARRATOR and (j == 1 or bits[j - 2] & (LEAD_SKIP | PUNCT | SPACE) or starts_mask[j - 1]):
-                if _wants_others_to_act(bits, lower, j - 1, n):
-                    wants_at.add(sent_of(j))
+            clause_head = j == 1 or bits[j - 2] & (LEAD_SKIP | PUNCT | SPACE) or starts_mask[j - 1]
+            if j and bits[j - 1] & NARRATOR and clause_head and _wants_others_to_act(bits, lower, j - 1, n):
+                wants_at.add(sent_of(j))
     for i in range(n_sent):
         a, z = s_start[i], s_end[i]
         limit = a + 5 if a + 5 < z else z
@@ -436,7 +436,8 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
         # ('Sign the pledge sheet by the door tonight: "I will do one hour..."').
         outside = quoted and head and not any(int(code[t]) >> FACT_SHIFT & T_QUOTE
                                               for t in range(max(a - 1, 0), at + 1))
-        ask[i] = (not quoted or outside) and not m & B_RHETORICAL and bool(cued or imp or to_you) and i not in generic
+        ask[i] = ((not quoted or outside) and not m & B_RHETORICAL and bool(cued or imp or to_you)
+                  and i not in generic)
     # With no ask of others, a first-person pledge ("I will phone three residents by Friday") is the story of now's
     # call to action: the commitment the speaker makes in front of the room.
     commit_action = [False] * n_sent
@@ -476,8 +477,8 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
         # A question asks; it does not claim ("Who looks after the people who look after everyone else?"): none of the
         # 61 questions in the dev drafts was a claim.
         asked = _ends_with_question(bits, lower, s_start[i], s_end[i]) >= 0
-        abstract = (((values[i] > 0 and told) or belief) and not anchored and not ask[i] and not long_told and not hopeful
-                    and not asked)
+        abstract = (((values[i] > 0 and told) or belief) and not anchored and not ask[i] and not long_told
+                    and not hopeful and not asked)
         moves = m & 7
         if not now and not moves & 2 and _narrator_acts(bits, s_start[i], s_end[i]):
             moves |= 2
