@@ -1371,6 +1371,10 @@ def test_wanting_others_to_act_asks_only_in_a_story_of_now():
     ("At last something felt like home.", ["feel like home"]),
     ("We never let each other down on the rota.", ["never let each other down"]),
     ("The bus let us down again.", []),
+    ("We look after the land and we listen to the farmers.", ["look after the land", "listen"]),
+    ("We look after the farmers.", ["look after"]),
+    ("At school I kept my head down and said nothing.", []),
+    ("Some people call us the fun police.", []),
     ("We don't share a language.", []),
 ])
 def test_value_senses_learned_from_unseen_batches(text, cues):
