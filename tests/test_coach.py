@@ -1251,6 +1251,14 @@ def test_a_multi_word_action_at_the_head_of_a_sentence_asks_even_after_pls():
     ("We love this hall. So do the people who clean it.", False, False),
     ("If you can, do come along on Friday.", True, True),
     ("We really need people to get behind us on this.", True, False),
+    # A sentence that starts inside a quotation opened before it asks nothing of the listeners.
+    ('The sign on the gate said "Pitch closed. Please keep off." One girl asked me why.', False, False),
+    ('Our leaflet says \u201cThinking of a bonfire? Ring us first.\u201d It worked.', False, False),
+    ('He said "no". Please ring the council on Monday.', True, True),
+    # A verb of doing before the comma makes a clause, not a list of people to ask.
+    ("Now eleven men cook, share a table and have a laugh.", False, False),
+    ("So parents, drivers, anyone, come to the civic centre on Monday.", True, True),
+    ("I want every club secretary in this room there to speak up for a fair share.", True, True),
     # "a bit" is a noun, not the past of "bite": the ask after it is not a reported past ask.
     ("So learn a bit of sign language, and come and cheer us on.", True, False),
     ("So I learned sign language, and we asked them to come and cheer us on.", False, False),

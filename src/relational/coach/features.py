@@ -77,6 +77,8 @@ LET = get_string_id("let")
 MODAL_QUESTIONS = frozenset(get_string_id(w) for w in ("will", "would", "can", "could"))
 ROOM_WORDS = frozenset(get_string_id(w) for w in ("here", "you"))
 QUESTION_MARK = get_string_id("?")
+STRAIGHT_QUOTE, OPENING_QUOTE = get_string_id('"'), get_string_id("\u201c")
+QUOTE_MARKS = np.array([STRAIGHT_QUOTE, OPENING_QUOTE, get_string_id("\u201d")], dtype=np.uint64)
 WANT = frozenset(get_string_id(w) for w in ("want", "wants"))
 WANT_ARRAY = np.array(sorted(WANT), dtype=np.uint64)
 TO = get_string_id("to")
@@ -394,6 +396,9 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
             clause_head = j == 1 or bits[j - 2] & (LEAD_SKIP | PUNCT | SPACE) or starts_mask[j - 1]
             if j and bits[j - 1] & NARRATOR and clause_head and _wants_others_to_act(bits, lower, j - 1, n):
                 wants_at.add(sent_of(j))
+    # Sentences that start inside a quotation opened in an earlier sentence ('The sign said "Pitch closed. Please keep
+    # off."'): what they ask, someone else asked.
+    within_quote = _within_quote(lower, s_start) if any(x & T_QUOTE for x in per_sentence) else set()
     for i in range(n_sent):
         a, z = s_start[i], s_end[i]
         limit = a + 5 if a + 5 < z else z
@@ -412,7 +417,7 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
             imp = True
         imperative[i] = imp
         m, f = labels_of[i], per_sentence[i]
-        quotes[i] = quoted = bool(f & T_QUOTE)
+        quotes[i] = quoted = bool(f & T_QUOTE) or i in within_quote
         # Near the end of a draft, a sentence to "you" with an action in it is an ask ("You can sign up at the
         # door"). A belief frame ("We believe health shouldn't depend on your postcode") speaks of a generic "you".
         # "You can't put it in a spreadsheet" speaks of anyone: a negated sentence to "you" asks nothing.
@@ -434,8 +439,8 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
             cued = True
         # A quotation reports an ask; an imperative that opens the sentence before any quotation mark is one
         # ('Sign the pledge sheet by the door tonight: "I will do one hour..."').
-        outside = quoted and head and not any(int(code[t]) >> FACT_SHIFT & T_QUOTE
-                                              for t in range(max(a - 1, 0), at + 1))
+        outside = quoted and head and i not in within_quote and not any(int(code[t]) >> FACT_SHIFT & T_QUOTE
+                                                                        for t in range(max(a - 1, 0), at + 1))
         ask[i] = ((not quoted or outside) and not m & B_RHETORICAL and bool(cued or imp or to_you)
                   and i not in generic)
     # With no ask of others, a first-person pledge ("I will phone three residents by Friday") is the story of now's
@@ -522,6 +527,23 @@ def _opens_with(bits: list[int], lower: np.ndarray, a: int, z: int, word: int) -
     return at < z and int(lower[at]) == word
 
 
+def _within_quote(lower: np.ndarray, s_start: list[int]) -> set[int]:
+    """The sentences (by index) that start inside a double quotation opened before them: a straight quote opens and
+    closes by turns, a curly one says which it is."""
+    inside = set()
+    open_quote = False
+    marks = np.flatnonzero(np.isin(lower, QUOTE_MARKS)).tolist()
+    k = 0
+    for i, a in enumerate(s_start):
+        while k < len(marks) and marks[k] < a:
+            word = int(lower[marks[k]])
+            open_quote = (not open_quote) if word == STRAIGHT_QUOTE else word == OPENING_QUOTE
+            k += 1
+        if open_quote:
+            inside.add(i)
+    return inside
+
+
 def _ends_with_question(bits: list[int], lower: np.ndarray, a: int, z: int) -> int:
     """The question mark that ends tokens a to z (perhaps before a closing quotation mark or bracket), or -1."""
     end = z - 1
@@ -569,13 +591,16 @@ def _wants_others_to_act(bits: list[int], lower: np.ndarray, at: int, z: int) ->
     in general ("I want every kid to find the thing that makes moving feel like an adventure")."""
     if at + 3 >= z or int(lower[at + 1]) not in WANT or int(lower[at + 2]) == TO:
         return False
-    if int(lower[at + 2]) in GENERIC_QUANTIFIERS and int(lower[at + 3]) != OF:
-        return False  # "I want every kid to find the thing...": people in general, a hope ("all of you" is the room)
-    for t in range(at + 2, min(z - 1, at + 10)):
+    # "I want every kid to find the thing...": people in general, a hope; but "all of you" and "every club secretary in
+    # this room" are the listeners.
+    general = int(lower[at + 2]) in GENERIC_QUANTIFIERS and int(lower[at + 3]) != OF
+    for t in range(at + 2, min(z - 1, at + 12)):
         if bits[t] & PUNCT:
             return False
+        if int(lower[t]) in ROOM_PLACES:
+            general = False
         if int(lower[t]) == TO:
-            return bool(bits[t + 1] & ACTION and not bits[t + 1] & PERFECT)
+            return bool(bits[t + 1] & ACTION and not bits[t + 1] & PERFECT) and not general
     return False
 
 
@@ -670,7 +695,9 @@ def _imperative_after_commas(bits: list[int], lower: np.ndarray, at: int, z: int
         part += 1
         if timed and bj & PAST and not bj & PRESENT:
             return False
-        if not condition and (part > 3 or bj & (PAST | PRESENT | FIRST | PLURAL | NARRATOR | SENT_END)):
+        # A verb of doing before the comma makes it a clause, not a list of people ("Now eleven men cook, share a
+        # table and have a laugh").
+        if not condition and (part > 3 or bj & (PAST | PRESENT | FIRST | PLURAL | NARRATOR | SENT_END | ACTION)):
             return False
     return False
 
