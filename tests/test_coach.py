@@ -1418,6 +1418,17 @@ def test_a_question_is_not_a_value_claim():
     assert abstract_flags("We look after everyone else.") == [True]
 
 
+@pytest.mark.parametrize("text", ["want", "want.", "I want", "we want you", "Will", "Will you", "Everyone", '"',
+                                  "so do", "together we can", "a bit", "pass on", "think about"])
+@pytest.mark.parametrize("kind", [None, "self", "us", "now"])
+def test_drafts_of_a_word_or_two_give_valid_feedback(text, kind):
+    # The rules look at the tokens before and after a cue; at the edges of a tiny draft there are none.
+    feedback = analyse(text, kind)
+    result = feedback.to_dict()
+    assert result["kind"] == kind and result["word_count"] == (0 if text == "\"" else len(text.split()))
+    assert 1 <= len(feedback.prompts) <= 5
+
+
 # Abstract claims and their look-alikes, learned in stop 10 from the retired unseen batches: a clock time or "now"
 # anchors a scene, a sentence about one person is a portrait, pride in what was just told is a feeling, what a faith
 # teaches is a belief, and "about" before a number frames nothing.

@@ -393,8 +393,10 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
     wants_at = set()
     if to_listeners:
         for j in np.flatnonzero(np.isin(lower, WANT_ARRAY)).tolist():
+            if not j or not bits[j - 1] & NARRATOR:
+                continue
             clause_head = j == 1 or bits[j - 2] & (LEAD_SKIP | PUNCT | SPACE) or starts_mask[j - 1]
-            if j and bits[j - 1] & NARRATOR and clause_head and _wants_others_to_act(bits, lower, j - 1, n):
+            if clause_head and _wants_others_to_act(bits, lower, j - 1, n):
                 wants_at.add(sent_of(j))
     # Sentences that start inside a quotation opened in an earlier sentence ('The sign said "Pitch closed. Please keep
     # off."'): what they ask, someone else asked.
