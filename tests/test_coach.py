@@ -1429,6 +1429,24 @@ def test_drafts_of_a_word_or_two_give_valid_feedback(text, kind):
     assert 1 <= len(feedback.prompts) <= 5
 
 
+def test_random_word_salad_never_raises():
+    # Rules look a few tokens either side of a cue; shuffled words from the annotated drafts and the cue words most
+    # rules key on put cues at every edge (first token, last token, a sentence of one word).
+    import random
+
+    words = sorted({w for line in (ROOT / "data" / "annotated" / "drafts.jsonl").read_text(encoding="utf-8").splitlines()
+                    for w in json.loads(line)["text"].split()})
+    cues = ["will", "Will", "want", "I", "we", "everyone", "here", "?", ".", ",", "to", "a", "bit", "think", "about",
+            "together", "can", "share", "with", "keep", "promise", "health", "should", "for", "included", "'", '"', "\n\n",
+            "please", "so", "do", "you", "room", "needs", "No", "one", "Pride", "of", "liberty", "row", "care", "pass", "on"]
+    rng = random.Random(11)
+    for _ in range(1000):
+        size = rng.choice([1, 2, 3, rng.randint(4, 30)])  # many tiny drafts: most edge cases are at the edges
+        text = " ".join(rng.choice(cues) if rng.random() < 0.5 else rng.choice(words) for _ in range(size))
+        for kind in (None, "self", "us", "now"):
+            assert analyse(text, kind).to_dict()["kind"] == kind
+
+
 # Abstract claims and their look-alikes, learned in stop 10 from the retired unseen batches: a clock time or "now"
 # anchors a scene, a sentence about one person is a portrait, pride in what was just told is a feeling, what a faith
 # teaches is a belief, and "about" before a number frames nothing.
