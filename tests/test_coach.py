@@ -1383,6 +1383,8 @@ def test_wanting_others_to_act_asks_only_in_a_story_of_now():
     ("We look after the farmers.", ["look after"]),
     ("At school I kept my head down and said nothing.", []),
     ("Some people call us the fun police.", []),
+    ("For three years we campaigned for a Changing Places toilet.", []),
+    ("Four generations of my family have run this stall.", []),
     ("We don't share a language.", []),
 ])
 def test_value_senses_learned_from_unseen_batches(text, cues):
