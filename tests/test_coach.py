@@ -1259,6 +1259,10 @@ def test_a_multi_word_action_at_the_head_of_a_sentence_asks_even_after_pls():
     ("Now eleven men cook, share a table and have a laugh.", False, False),
     ("So parents, drivers, anyone, come to the civic centre on Monday.", True, True),
     ("I want every club secretary in this room there to speak up for a fair share.", True, True),
+    # "so" after a comma, before an action, turns the sentence to an imperative; "so do" is an inversion.
+    ("The cabinet decides on Wednesday 9 July, so come to the Town Hall at 6pm that night.", True, True),
+    ("We lost the grant in May, so we closed the cafe.", False, False),
+    ("The staff care, and so do the residents.", False, False),
     # "a bit" is a noun, not the past of "bite": the ask after it is not a reported past ask.
     ("So learn a bit of sign language, and come and cheer us on.", True, False),
     ("So I learned sign language, and we asked them to come and cheer us on.", False, False),

@@ -88,6 +88,7 @@ DETERMINERS = frozenset(get_string_id(w) for w in ("a", "an", "the", "every", "e
 # "so do", "neither does": an inversion, not an imperative.
 DO_FORMS = frozenset(get_string_id(w) for w in ("do", "does", "did"))
 SO_NEITHER = frozenset(get_string_id(w) for w in ("so", "neither", "nor"))
+SO_THEN = frozenset(get_string_id(w) for w in ("so", "then"))
 # Hope in what the listeners can do together.
 TOGETHER = get_string_id("together")
 WE_YOU = frozenset(get_string_id(w) for w in ("we", "you"))
@@ -369,6 +370,9 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
             k += 1
         if k + 1 < n and (bits[k] & ACTION or k in action_heads):
             please_at.add(sent_of(j))
+    # "so" or "then" after a comma, before an action, turns the sentence to an imperative ("The cabinet decides on
+    # Wednesday 9 July, so come to the Town Hall at 6pm that night").
+    so_at = {sent_of(j) for j in comma_asks if int(lower[j + 1]) in SO_THEN and not _inverted_do(lower, j + 2)}
     # Imperative asks: the first token that is not an opener ("so", "please", "tonight") or punctuation, within
     # the first five, is an action verb followed by more of the sentence ("So, bring one neighbour").
     last_lead = n - 1
@@ -415,7 +419,7 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
             k = bisect_left(comma_asks, at)
             if k < len(comma_asks) and comma_asks[k] < min(z, at + 30):
                 imp = _imperative_after_commas(bits, lower, at, z)
-        if not imp and i in please_at:
+        if not imp and (i in please_at or i in so_at):
             imp = True
         imperative[i] = imp
         m, f = labels_of[i], per_sentence[i]
