@@ -1263,6 +1263,8 @@ def test_a_multi_word_action_at_the_head_of_a_sentence_asks_even_after_pls():
     ("The cabinet decides on Wednesday 9 July, so come to the Town Hall at 6pm that night.", True, True),
     ("We lost the grant in May, so we closed the cafe.", False, False),
     ("The staff care, and so do the residents.", False, False),
+    ("Would you want to be sedated for going to work?", False, False),
+    ("Would you like to join us on Friday at the hall?", True, True),
     # "a bit" is a noun, not the past of "bite": the ask after it is not a reported past ask.
     ("So learn a bit of sign language, and come and cheer us on.", True, False),
     ("So I learned sign language, and we asked them to come and cheer us on.", False, False),
