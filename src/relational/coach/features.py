@@ -93,6 +93,7 @@ SO_THEN = frozenset(get_string_id(w) for w in ("so", "then"))
 TOGETHER = get_string_id("together")
 WE_YOU = frozenset(get_string_id(w) for w in ("we", "you"))
 CAN = frozenset(get_string_id(w) for w in ("can", "could"))
+CAN_ARRAY = np.array(sorted(CAN), dtype=np.uint64)
 # Asks to consider acting, which leave the details to the listener.
 CONSIDER = frozenset(get_string_id(w) for w in ("consider", "considering"))
 THINK = frozenset(get_string_id(w) for w in ("think", "thinking"))
@@ -463,6 +464,9 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
     end_chars = (idx[last] + tokens.length[last]).tolist()
     now = kind == "now"
     when = doc.vocab.strings["when"] if now else 0
+    # Only sentences with "can"/"could" or a question mark need the checks for hope and questions below.
+    can_sentences = {sent_of(t) for t in np.flatnonzero(np.isin(lower, CAN_ARRAY)).tolist()}
+    question_sentences = {sent_of(t) for t in np.flatnonzero(lower == QUESTION_MARK).tolist()}
     sentences = []
     for i in range(n_sent):
         m, f = labels_of[i], per_sentence[i]
@@ -484,10 +488,10 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
         long_told = not belief and s_end[i] - s_start[i] > LONG_SENTENCE  # a long sentence tells; see LONG_SENTENCE
         # "Together we can build a fairer ward" voices hope in what the listeners can do, not a value claim: none of the
         # 32 such sentences in the dev drafts was a claim, even with a stock phrase such as "make a difference".
-        hopeful = _can_together(bits, lower, s_start[i], s_end[i])
+        hopeful = i in can_sentences and _can_together(bits, lower, s_start[i], s_end[i])
         # A question asks; it does not claim ("Who looks after the people who look after everyone else?"): none of the
         # 61 questions in the dev drafts was a claim.
-        asked = _ends_with_question(bits, lower, s_start[i], s_end[i]) >= 0
+        asked = i in question_sentences and _ends_with_question(bits, lower, s_start[i], s_end[i]) >= 0
         abstract = (((values[i] > 0 and told) or belief) and not anchored and not ask[i] and not long_told
                     and not hopeful and not asked)
         moves = m & 7
