@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import html
 import re
-from bisect import bisect_left
 
 from relational.coach.results import FAMILIES, Feedback, SentenceFeedback, ValueMention
 
@@ -149,15 +148,13 @@ def legend_html() -> str:
 
 def _sentences_table(feedback: Feedback) -> str:
     rows = []
-    starts = [v.start for v in feedback.values]  # sorted: one bisection a sentence keeps a long paste linear
+    with_values = feedback.sentences_with_values()
     for i, s in enumerate(feedback.sentences, start=1):
         moves = ", ".join(MOVE_LABELS[m] for m in s.moves) or "none"
         emotions = ", ".join(e.replace("_", "-") for e in s.emotions) or "none"
         note = ""
         if s.abstract_claim:
-            at = bisect_left(starts, s.start)
-            valued = at < len(starts) and starts[at] < s.end
-            note = f"abstract claim: {'names a value' if valued else 'states a belief'} without a moment"
+            note = f"abstract claim: {'names a value' if with_values[i - 1] else 'states a belief'} without a moment"
         words = feedback.text[s.start:s.end].split()
         opening = " ".join(words[:6]) + ("\u2026" if len(words) > 6 else "")
         rows.append(f"<tr><td>{i}. {_esc(opening)}</td><td>{_esc(moves)}</td><td>{_esc(emotions)}</td>"

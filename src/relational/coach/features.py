@@ -519,8 +519,7 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
     cta = None
     if any(ask):
         # A content word right after "to" in an asking sentence is what the listeners are asked to do.
-        to = doc.vocab.strings["to"]
-        to_verbs = [t + 1 for t in np.flatnonzero(tokens.lower[:-1] == to).tolist()
+        to_verbs = [t + 1 for t in np.flatnonzero(tokens.lower[:-1] == TO).tolist()
                     if bits[t + 1] & ALPHA and not bits[t + 1] & (LEX_STOP | TITLE)]
         cta = _call_to_action(start_chars, end_chars, ask, [x or y for x, y in zip(imperative, commit_action)], labels_of,
                               _ask_cues(words, longer, s_start, s_end, ask), s_start, s_end, bits, to_verbs, lower,

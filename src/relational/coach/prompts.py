@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -63,12 +62,6 @@ def too_long_prompts() -> tuple[str, ...]:
     return (TOO_LONG,)
 
 
-def _holds_value(starts: list[int], sentence) -> bool:
-    """Whether a value mention starts inside the sentence (starts: the mentions' start offsets, sorted)."""
-    i = bisect_left(starts, sentence.start)
-    return i < len(starts) and starts[i] < sentence.end
-
-
 def _ordinal(i: int) -> str:
     """"first" ... "tenth" for the first ten sentences, then "11th", "12th", "21st", "22nd"..."""
     if i < len(ORDINALS):
@@ -126,8 +119,8 @@ def choose_prompts(feedback: Feedback, feats: DocFeatures) -> tuple[str, ...]:
     if abstract:
         # Whether each abstract sentence holds values language, so the prompt does not say it names a value when
         # nothing in it is highlighted.
-        starts = [v.start for v in feedback.values]  # in order, so one bisection a sentence keeps long drafts linear
-        valued = [_holds_value(starts, feedback.sentences[i]) for i in abstract]
+        with_values = feedback.sentences_with_values()
+        valued = [with_values[i] for i in abstract]
     if len(abstract) == 1:
         prompts.append((ABSTRACT if valued[0] else BELIEF).format(ordinal=_ordinal(abstract[0])))
     elif abstract:

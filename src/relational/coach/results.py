@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -95,6 +96,16 @@ class Feedback:
     prompts: tuple[str, ...] = ()
     word_count: int = 0
     notices: tuple[Notice, ...] = ()
+
+    def sentences_with_values(self) -> list[bool]:
+        """For each sentence, whether a value mention starts inside it (so a claim names a value rather than only
+        stating a belief). The mentions are in order, so one bisection a sentence keeps a long paste linear."""
+        starts = [v.start for v in self.values]
+        found = []
+        for s in self.sentences:
+            at = bisect_left(starts, s.start)
+            found.append(at < len(starts) and starts[at] < s.end)
+        return found
 
     def to_dict(self) -> dict[str, Any]:
         """The coach's JSON (contract keys plus kind, word_count and notices); the draft itself is left out.
