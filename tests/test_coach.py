@@ -925,6 +925,7 @@ def copy_data(tmp_path: Path) -> Path:
     ("cues.csv", "we will win,emotion,joy,lemma", "unknown label 'joy'"),
     ("sense_rules.csv", "kind,after,of,hedge", "side must be 'prev' or 'next'"),
     ("heads.csv", "fund pot,service,", "a head is one word"),
+    ("heads.csv", "yard,service,@NOSUCHCLASS", "unknown word class '@NOSUCHCLASS'"),
     ("values.csv", "too,many,cells,here", "cells but the header has"),
 ])
 def test_data_errors_name_the_file_and_the_line(tmp_path, file, line, error):

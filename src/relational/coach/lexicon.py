@@ -220,15 +220,28 @@ def load_traps(path: Path) -> list[Trap]:
     return traps
 
 
-def load_heads(path: Path) -> tuple[dict[str, frozenset[str]], frozenset[str]]:
-    """Service heads (lower-case lemmas, each with the value words it applies to) and name heads (Title Case)."""
+def load_heads(path: Path, classes: dict[str, frozenset[str]] | None = None) -> tuple[dict[str, frozenset[str]],
+                                                                                      frozenset[str]]:
+    """Service heads (lower-case lemmas, each with the value words it applies to) and name heads (Title Case).
+
+    A service head's cues may name a word class from word_classes.csv (@NAMEVALUE), so a list shared by many heads is
+    written once.
+    """
     service: dict[str, set[str]] = {}
     names: set[str] = set()
     for number, row in read_rows(path, ("word", "type"), ("cues", "note")):
         word, kind = row["word"], row["type"].lower()
         if " " in word:
             raise LexiconError(f"{path}, line {number}: a head is one word, not '{word}'.")
-        cues = {c.strip().lower() for c in row.get("cues", "").split("|") if c.strip()}
+        cues: set[str] = set()
+        for cue in (c.strip() for c in row.get("cues", "").split("|") if c.strip()):
+            if cue.startswith("@"):
+                if classes is None or cue not in classes:
+                    raise LexiconError(f"{path}, line {number}: unknown word class '{cue}'; define it in "
+                                       "word_classes.csv.")
+                cues.update(classes[cue])
+            else:
+                cues.add(cue.lower())
         if kind == "service":
             bucket = service.setdefault(word.lower(), set())
             # An unrestricted row makes the head apply to any value word.
@@ -346,12 +359,12 @@ def load_lexicon(folder: str | os.PathLike[str] | None = None, overrides: str | 
     data = Path(folder) if folder else default_dir()
     values, _ = load_values(data / "values.csv")
     traps = load_traps(data / "traps.csv")
-    service_heads, name_heads = load_heads(data / "heads.csv")
+    classes = load_word_classes(data / "word_classes.csv") if (data / "word_classes.csv").is_file() else {}
+    service_heads, name_heads = load_heads(data / "heads.csv", classes)
     sense_rules = load_sense_rules(data / "sense_rules.csv")
     cues = load_cues(data / "cues.csv")
     patterns: list[WindowPattern] = []
     if (data / "patterns.csv").is_file():
-        classes = load_word_classes(data / "word_classes.csv") if (data / "word_classes.csv").is_file() else {}
         patterns = load_patterns(data / "patterns.csv", classes)
     local = overrides_path(data, overrides)
     if local is not None:
