@@ -1269,10 +1269,45 @@ def test_a_multi_word_action_at_the_head_of_a_sentence_asks_even_after_pls():
     # "a bit" is a noun, not the past of "bite": the ask after it is not a reported past ask.
     ("So learn a bit of sign language, and come and cheer us on.", True, False),
     ("So I learned sign language, and we asked them to come and cheer us on.", False, False),
+    # Stop 12, batch 21: an asking frame of "I would ask", a label and a colon, "please do", and "please" before a
+    # time clause; "here" after "everyone" names the listeners, not a place.
+    ("I would ask everyone here to do what they can to support our veterans.", True, False),
+    ("I'd ask all of you to sign the letter on Friday.", True, True),
+    ("Members of the environment committee: on 3 March, vote for option B.", True, True),
+    ("Councillors: vote for option B on 3 March.", True, True),
+    ("The usual answer: paint over it at 7am and it's back by 7pm.", False, False),
+    ("Dec: Coach Samir explained offside in Arabic.", False, False),
+    ("He told me: come back tomorrow and bring your mum.", False, False),
+    ("we are at breaking point so if any of you can, pls do something to help us, anything really", True, False),
+    ('The sign says "Please do not feed the donkeys". We feed them ourselves.', False, False),
+    ("so pls, after the service this sunday, stop at the table by the door and sign the letter", True, True),
+    ("Will everyone here come to the hall on Friday at 7?", True, True),
 ])
 def test_forms_of_ask_learned_from_unseen_batches(text, present, specific):
     cta = analyse(text, "now").call_to_action
     assert (cta.present, cta.specific) == (present, specific)
+
+
+def test_a_shared_duty_asks_only_in_a_story_of_now():
+    """ "We should all..." is a belief about everyone in a story of self or us, and an ask in a story of now."""
+    text = "I run the angling club. We should all look after the river we share with the fish."
+    assert analyse(text, "now").call_to_action.present
+    assert not analyse(text, "self").call_to_action.present
+    assert not analyse(text, "us").call_to_action.present
+    assert analyse(text, "self").sentences[1].abstract_claim
+
+
+def test_the_ask_in_a_run_on_draft_is_the_clause_please_opens():
+    """A draft typed with no full stops is one long "sentence": the ask's details are those of the clause that
+    "please" opens, not the numbers and places of the whole draft."""
+    text = ("hi everyone im Jo and i run the ferret rescue in Thornaby we have 31 ferrets in right now and room for 18 "
+            "and the phone hasnt stopped since july people buy kits on facebook for 40 pounds and dump them at the "
+            "canal the vet did his op for nothing but she cant do that every time we are at breaking point last year "
+            "we rehomed 47 and the pet shop on the retail park gives us food so if any of you can pls do something to "
+            "help us anything really")
+    cta = analyse(text, "now").call_to_action
+    assert cta.present and not cta.specific
+    assert text[cta.start:cta.end].startswith("pls do something")
 
 
 def test_wanting_others_to_act_asks_only_in_a_story_of_now():

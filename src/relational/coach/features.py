@@ -89,6 +89,12 @@ DETERMINERS = frozenset(get_string_id(w) for w in ("a", "an", "the", "every", "e
 DO_FORMS = frozenset(get_string_id(w) for w in ("do", "does", "did"))
 SO_NEITHER = frozenset(get_string_id(w) for w in ("so", "neither", "nor"))
 SO_THEN = frozenset(get_string_id(w) for w in ("so", "then"))
+COLON_ARRAY = np.array([get_string_id(":")], dtype=np.uint64)
+WE = get_string_id("we")
+COLON = get_string_id(":")
+HERE_ARRAY = np.array([get_string_id("here")], dtype=np.uint64)
+HERE_PEOPLE = frozenset(get_string_id(w) for w in ("everyone", "everybody", "you", "all", "people", "those", "us",
+                                                     "anyone", "anybody", "who"))
 # Hope in what the listeners can do together.
 TOGETHER = get_string_id("together")
 WE_YOU = frozenset(get_string_id(w) for w in ("we", "you"))
@@ -109,6 +115,8 @@ FEEL_JOINERS = frozenset(get_string_id(w) for w in ("i", "we", "they", "he", "sh
 # a slogan ("I know which passengers need a minute to sit down before I pull away, ..."). On dev, abstract claims
 # predicted for such sentences were right only about half the time.
 LONG_SENTENCE = 28
+# A "sentence" of more than this many tokens is a run-on (a draft typed with no full stops), not one sentence.
+RUN_ON = 80
 ONE_PERSON = frozenset(get_string_id(w) for w in ("she", "he"))
 # Values that are feelings (pleasure, excitement, pride), and power: in a present-tense sentence with no frame they
 # say how the speaker feels, or who holds power ("the council have all the power"), not what the speaker stands for;
@@ -223,6 +231,12 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
         cue_bits = words.copy()
         for label, start, _ in longer:
             cue_bits[start] |= 1 << label
+    # "everyone here", "those of you here": "here" picks out the listeners; it is not where the ask happens.
+    for t in _where(lower, HERE_ARRAY):
+        if t and int(lower[t - 1]) in HERE_PEOPLE and cue_bits[t] & B_WHERE:
+            if cue_bits is words:
+                cue_bits = words.copy()
+            cue_bits[t] &= ~B_WHERE
     value_spans = doc.user_data.get("coach_values")
     if value_spans is None:  # a Doc whose values were set by hand
         value_spans = [(s.start, s.end, s.label_, s.id_) for s in doc.spans.get("values", [])]
@@ -364,16 +378,29 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
     action_heads = {c[1] for c in longer if c[0] == ACTION_LABEL}
     # "please" before an action asks wherever it stands, even in a run-on sentence with no full stop before it
     # ("...and they havent forgot it so please back us on this").
-    please_at = set()
+    please_at: dict[int, int] = {}  # sentence -> its first asking "please"
     for j in _where(lower, PLEASE):
         k = j + 1
         while k < n and bits[k] & LEAD_SKIP and not bits[k] & SENT_END:
             k += 1
         if k + 1 < n and (bits[k] & ACTION or k in action_heads):
-            please_at.add(sent_of(j))
+            please_at.setdefault(sent_of(j), j)
+        # "pls do something to help us": "do" after "please" is an imperative, unless it is negated ("please do not
+        # feed the donkeys", a sign's words, is left to the quotation rules) or the end of the sentence.
+        elif k + 1 < n and int(lower[k]) in DO_FORMS and not bits[k + 1] & (NEGATION | PUNCT | SPACE):
+            please_at.setdefault(sent_of(j), j)
+        # "so pls, after langar this sunday, stop at the table": a time clause or condition between "please" and
+        # the action.
+        elif k < n and bits[k] & (CONDITION | TIME_CLAUSE):
+            si = sent_of(j)
+            if si >= 0 and _imperative_after_commas(bits, lower, k, s_end[si]):
+                please_at.setdefault(si, j)
     # "so" or "then" after a comma, before an action, turns the sentence to an imperative ("The cabinet decides on
     # Wednesday 9 July, so come to the Town Hall at 6pm that night").
     so_at = {sent_of(j) for j in comma_asks if int(lower[j + 1]) in SO_THEN and not _inverted_do(lower, j + 2)}
+    colons = _where(lower, COLON_ARRAY)
+    if colons:
+        colons.append(n)  # a sentinel, so a lookup past the last colon finds n
     # Imperative asks: the first token that is not an opener ("so", "please", "tonight") or punctuation, within
     # the first five, is an action verb followed by more of the sentence ("So, bring one neighbour").
     last_lead = n - 1
@@ -381,6 +408,7 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
         last_lead -= 1
     imperative = [False] * n_sent
     ask = [False] * n_sent
+    clause_from: dict[int, int] = {}  # sentence -> the token where its ask starts, when not at the sentence's head
     # The first ask cue of each sentence that has a simple past, by token.
     first_ask: dict[int, int] = {}
     if past_at:
@@ -422,6 +450,15 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
                 imp = _imperative_after_commas(bits, lower, at, z)
         if not imp and (i in please_at or i in so_at):
             imp = True
+            if i in please_at and z - a > RUN_ON and please_at[i] > at + 5:
+                # The ask is the clause that "please" opens, late in a run-on draft with no full stops: its details
+                # are its own. In a sentence of usual length the details may come first ("The meeting is at the
+                # Methodist hall on Thursday at 7pm, so please come with me").
+                clause_from[i] = please_at[i]
+        # "Members of the environment committee: on 3 March, vote for option B": the listeners named, a colon, then
+        # the imperative.
+        if not imp and at < z and colons and colons[bisect_left(colons, at)] < min(z, at + 10):
+            imp = _after_label(bits, lower, at, z)
         imperative[i] = imp
         m, f = labels_of[i], per_sentence[i]
         quotes[i] = quoted = bool(f & T_QUOTE) or i in within_quote
@@ -448,8 +485,15 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
         # ('Sign the pledge sheet by the door tonight: "I will do one hour..."').
         outside = quoted and head and i not in within_quote and not any(int(code[t]) >> FACT_SHIFT & T_QUOTE
                                                                         for t in range(max(a - 1, 0), at + 1))
+        # So is a "please" after a quotation has closed, in a run-on sentence ('i tell every adopter "dont let him
+        # near your socks" and nobody listens so if any of you can, pls do something to help us').
+        if quoted and not outside and i in please_at and i not in within_quote:
+            outside = not _quote_open_at(lower, a, please_at[i])
+        # In a story of self or us, "We should all look after the environment we share" states a belief about
+        # everyone; in a story of now the same words ("We must all stand together and support the fund") ask.
+        shared_duty = not to_listeners and m & B_BELIEF and int(lower[at]) == WE and not imp
         ask[i] = ((not quoted or outside) and not m & B_RHETORICAL and bool(cued or imp or to_you)
-                  and i not in generic)
+                  and i not in generic and not shared_duty)
     # With no ask of others, a first-person pledge ("I will phone three residents by Friday") is the story of now's
     # call to action: the commitment the speaker makes in front of the room.
     commit_action = [False] * n_sent
@@ -521,9 +565,16 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
         # A content word right after "to" in an asking sentence is what the listeners are asked to do.
         to_verbs = [t + 1 for t in np.flatnonzero(tokens.lower[:-1] == TO).tolist()
                     if bits[t + 1] & ALPHA and not bits[t + 1] & (LEX_STOP | TITLE)]
-        cta = _call_to_action(start_chars, end_chars, ask, [x or y for x, y in zip(imperative, commit_action)], labels_of,
-                              _ask_cues(words, longer, s_start, s_end, ask), s_start, s_end, bits, to_verbs, lower,
-                              {i for i in range(n_sent) if per_sentence[i] & T_PAST})
+        ask_start, ask_chars, ask_labels = s_start, start_chars, labels_of
+        clause_from = {i: t for i, t in clause_from.items() if ask[i]}
+        if clause_from:
+            ask_start, ask_chars, ask_labels = list(s_start), list(start_chars), list(labels_of)
+            for i, t in clause_from.items():
+                ask_start[i], ask_chars[i] = t, int(idx[t])
+                ask_labels[i] = int(np.bitwise_or.reduce(cue_bits[t:s_end[i]]))
+        cta = _call_to_action(ask_chars, end_chars, ask, [x or y for x, y in zip(imperative, commit_action)], ask_labels,
+                              _ask_cues(words, longer, ask_start, s_end, ask, bits), ask_start, s_end, bits, to_verbs,
+                              lower, {i for i in range(n_sent) if per_sentence[i] & T_PAST})
     counts = [int(np.count_nonzero(b & flag)) for flag in (FIRST, PLURAL, SECOND)]
     return DocFeatures(sentences, cta, counts[0], counts[1], counts[2], len(value_spans))
 
@@ -543,6 +594,15 @@ def _where(lower: np.ndarray, hashes: np.ndarray) -> list[int]:
     for h in hashes[1:]:
         mask |= lower == h
     return np.flatnonzero(mask).tolist()
+
+
+def _quote_open_at(lower: np.ndarray, a: int, t: int) -> bool:
+    """Whether a double quotation opened after token a is still open at token t."""
+    open_quote = False
+    for j in _where(lower[a:t], QUOTE_MARKS):
+        word = int(lower[a + j])
+        open_quote = (not open_quote) if word == STRAIGHT_QUOTE else word == OPENING_QUOTE
+    return open_quote
 
 
 def _within_quote(lower: np.ndarray, s_start: list[int]) -> set[int]:
@@ -720,6 +780,25 @@ def _imperative_after_commas(bits: list[int], lower: np.ndarray, at: int, z: int
     return False
 
 
+def _after_label(bits: list[int], lower: np.ndarray, at: int, z: int) -> bool:
+    """Whether an imperative follows a label and a colon at the head of a sentence ("Members of the environment
+    committee: on 3 March, vote for option B", "My ask tonight: come to the hall"). The label names people or the ask;
+    a verb or "I"/"we" before the colon makes it a clause ("He told me: come back tomorrow" reports)."""
+    if int(lower[at]) in DETERMINERS:
+        return False  # "The usual answer: paint over it at 7am" names a thing, not the listeners
+    j = at
+    while j < z and int(lower[j]) != COLON:
+        if bits[j] & (PAST | PRESENT | ACTION | NARRATOR | SENT_END) or j >= at + 10:
+            return False
+        j += 1
+    k = j + 1
+    while k < z and bits[k] & LEAD_SKIP:
+        k += 1
+    if k + 1 < z and bits[k] & ACTION and not bits[k + 1] & TITLE and not _inverted_do(lower, k):
+        return True  # but "Dec: Coach Samir explained offside" opens with a name
+    return k < z and _imperative_after_commas(bits, lower, k, z)
+
+
 def _narrator_acts(bits: list[int], a: int, z: int) -> bool:
     """Whether a sentence opens (after at most two openers) with "I" or "we" and a verb of doing in the simple past
     ("We wrote one letter together", "So I rang her back"), perhaps after an adverb ("we also changed")."""
@@ -751,12 +830,15 @@ def _cues_by_sentence(words, longer, s_start, s_end, sent_of, only=None) -> dict
     return found
 
 
-def _ask_cues(words, longer, s_start, s_end, ask) -> dict[int, list[tuple[int, int, int]]]:
+def _ask_cues(words, longer, s_start, s_end, ask, bits) -> dict[int, list[tuple[int, int, int]]]:
     """The action and vague cues (label, start, end) of each asking sentence: all _call_to_action reads."""
     at = np.flatnonzero(words & ((1 << ACTION_LABEL) | (1 << VAGUE_LABEL)))
     positions, marks = at.tolist(), words[at].tolist()
     asking = sorted((c for c in longer if c[0] == ACTION_LABEL or c[0] == VAGUE_LABEL), key=lambda c: c[1])
     asking_starts = [c[1] for c in asking]
+    # The verb of an asking frame ("I would ask everyone here to...", "we're asking you") asks; it is not the action
+    # asked for, so it makes no ask specific.
+    framed = {t for c in longer if c[0] == ASK_LABEL and bits[c[1]] & NARRATOR for t in range(c[1], c[2])}
     found: dict[int, list[tuple[int, int, int]]] = {}
     for i in range(len(s_start)):
         if not ask[i]:
@@ -765,7 +847,7 @@ def _ask_cues(words, longer, s_start, s_end, ask) -> dict[int, list[tuple[int, i
         cues = found[i] = []
         for k in range(bisect_left(positions, a), bisect_left(positions, z)):
             t, x = positions[k], marks[k]
-            if x >> ACTION_LABEL & 1:
+            if x >> ACTION_LABEL & 1 and t not in framed:
                 cues.append((ACTION_LABEL, t, t + 1))
             if x >> VAGUE_LABEL & 1:
                 cues.append((VAGUE_LABEL, t, t + 1))
