@@ -926,6 +926,8 @@ def copy_data(tmp_path: Path) -> Path:
     ("sense_rules.csv", "kind,after,of,hedge", "side must be 'prev' or 'next'"),
     ("heads.csv", "fund pot,service,", "a head is one word"),
     ("heads.csv", "yard,service,@NOSUCHCLASS", "unknown word class '@NOSUCHCLASS'"),
+    ("values.csv", "lead @NOSUCHCLASS own life,self_direction,lemma", "unknown word class '@nosuchclass'"),
+    ("values.csv", "stand on my own two feet,self_direction,lemma", "already listed on line"),
     ("values.csv", "too,many,cells,here", "cells but the header has"),
 ])
 def test_data_errors_name_the_file_and_the_line(tmp_path, file, line, error):
@@ -938,6 +940,16 @@ def test_data_errors_name_the_file_and_the_line(tmp_path, file, line, error):
         load_lexicon(folder)
     message = str(info.value)
     assert str(path) in message and f"line {len(lines)}" in message and error in message
+
+
+def test_a_word_class_in_a_value_term_stands_for_each_of_its_words():
+    """ "run @POSS own life" in values.csv is "run my own life", "run his own life" and the rest, one entry each."""
+    terms = {v.term for v in load_lexicon().values}
+    assert {f"run {p} own life" for p in ("my", "your", "his", "her", "its", "our", "their")} <= terms
+    assert not any("@" in t for t in terms)
+    assert ("runs his own life", "self_direction") in flagged("Since the move he runs his own life.")
+    # A class was used only where every person's form is a value: "her own life" alone ("took her own life") is not.
+    assert flagged("She took her own life in 2019.") == []
 
 
 def test_missing_data_file_is_named(tmp_path):

@@ -178,12 +178,15 @@ def _term(path: Path, number: int, text: str) -> str:
     return term
 
 
-def load_values(path: Path, allow_block: bool = False) -> tuple[list[ValueEntry], list[Trap]]:
+def load_values(path: Path, allow_block: bool = False,
+                classes: dict[str, frozenset[str]] | None = None) -> tuple[list[ValueEntry], list[Trap]]:
     """Values entries (and, in an override file, blocked phrases) from a values CSV.
 
     Args:
         path: a CSV with columns term, family, match.
         allow_block: whether family may be 'not_value' (only in the facilitator's override file).
+        classes: word classes from word_classes.csv; a term may name one ("make @POSS own decisions" stands for
+            "make my own decisions", "make her own decisions" and the rest).
 
     Returns:
         The entries and any blocked phrases.
@@ -199,14 +202,36 @@ def load_values(path: Path, allow_block: bool = False) -> tuple[list[ValueEntry]
         if key in seen:
             raise LexiconError(f"{path}, line {number}: '{term}' is already listed on line {seen[key]}.")
         seen[key] = number
-        if family == NOT_VALUE and allow_block:
-            blocked.append(Trap(key, "other", mode, f"{path.name}:{number}"))
-            continue
-        if family not in FAMILIES and family != ANY_FAMILY:
+        if family not in FAMILIES and family != ANY_FAMILY and not (family == NOT_VALUE and allow_block):
             allowed = ", ".join(FAMILIES) + (f", {NOT_VALUE}" if allow_block else "")
             raise LexiconError(f"{path}, line {number}: unknown family '{row['family']}'; use one of {allowed}.")
-        entries.append(ValueEntry(key, family, mode, f"{path.name}:{number}"))
+        for form in _expand(path, number, key, classes or {}):
+            if form != key:
+                if form in seen:
+                    raise LexiconError(f"{path}, line {number}: '{form}' (from '{term}') is already listed on line "
+                                       f"{seen[form]}.")
+                seen[form] = number
+            if family == NOT_VALUE and allow_block:
+                blocked.append(Trap(form, "other", mode, f"{path.name}:{number}"))
+            else:
+                entries.append(ValueEntry(form, family, mode, f"{path.name}:{number}"))
     return entries, blocked
+
+
+def _expand(path: Path, number: int, term: str, classes: dict[str, frozenset[str]]) -> list[str]:
+    """The phrases a term stands for: itself, or one phrase per member of each word class it names."""
+    forms = [[]]
+    for word in term.split():
+        if not word.startswith("@"):
+            forms = [f + [word] for f in forms]
+            continue
+        name = word.upper()
+        if name not in classes:
+            known = ", ".join(sorted(classes)) or "none"
+            raise LexiconError(f"{path}, line {number}: unknown word class '{word}' in '{term}'; define it in "
+                               f"word_classes.csv (known: {known}).")
+        forms = [f + [member] for f in forms for member in sorted(classes[name])]
+    return [" ".join(f) for f in forms]
 
 
 def load_traps(path: Path) -> list[Trap]:
@@ -357,9 +382,9 @@ def load_lexicon(folder: str | os.PathLike[str] | None = None, overrides: str | 
         The validated lexicon. Raises LexiconError naming the file and line on bad data.
     """
     data = Path(folder) if folder else default_dir()
-    values, _ = load_values(data / "values.csv")
-    traps = load_traps(data / "traps.csv")
     classes = load_word_classes(data / "word_classes.csv") if (data / "word_classes.csv").is_file() else {}
+    values, _ = load_values(data / "values.csv", classes=classes)
+    traps = load_traps(data / "traps.csv")
     service_heads, name_heads = load_heads(data / "heads.csv", classes)
     sense_rules = load_sense_rules(data / "sense_rules.csv")
     cues = load_cues(data / "cues.csv")
@@ -368,7 +393,7 @@ def load_lexicon(folder: str | os.PathLike[str] | None = None, overrides: str | 
         patterns = load_patterns(data / "patterns.csv", classes)
     local = overrides_path(data, overrides)
     if local is not None:
-        extra, blocked = load_values(local, allow_block=True)
+        extra, blocked = load_values(local, allow_block=True, classes=classes)
         replaced = {e.term for e in extra} | {b.phrase for b in blocked}
         values = [v for v in values if v.term not in replaced] + extra
         traps = traps + blocked
