@@ -374,7 +374,7 @@ BROADENED = [
     ("She stood up to the landlord.", "stood up to", "universalism"),
     ("We should listen first and talk second.", "listen first", "universalism"),
     ("She made room for newcomers at every meeting.", "made room for", "universalism"),
-    ("We kept the green spaces for future generations.", "green spaces", "universalism"),
+    # "green space" itself is a place, not a value: none of the five in the annotated drafts was marked.
     ("We protect green spaces for future generations.", "future generations", "universalism"),
     ("Every child should be treated with dignity, not bigotry.", "bigotry", "universalism"),
 ]
@@ -1449,6 +1449,14 @@ def test_wanting_others_to_act_asks_only_in_a_story_of_now():
     ("The wedding was a rite of passage for us all.", ["rite of passage"]),
     ("Seva is what the langar runs on.", ["seva"]),
     ("Scouting is about doing your best.", ["do your best"]),
+    # Batch 22: job titles of the duty rota, an event, names typed in lower case, "of its kind"; bayanihan.
+    ("Our duty senior, Ruth, found a bed at 3am.", []),
+    ("It is our duty to find her a bed.", ["duty"]),
+    ("We put on a welcome lunch for the new nurses.", []),
+    ("we meet at unity quay and drink at the liberty arms", []),
+    ("It was the first scheme of its kind.", []),
+    ("At home we call it bayanihan.", ["bayanihan"]),
+    ("We wanted to stand on our own feet.", ["stand on our own feet"]),
 ])
 def test_value_senses_learned_from_unseen_batches(text, cues):
     assert cues_of(text) == cues
