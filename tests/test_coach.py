@@ -1462,6 +1462,12 @@ def test_value_senses_learned_from_unseen_batches(text, cues):
     assert cues_of(text) == cues
 
 
+def test_what_the_narrator_thought_then_is_a_moment_but_a_lesson_is_a_claim():
+    assert abstract_flags("I thought she had been treated unfairly for sixty years.") == [False]
+    assert abstract_flags("I learned that everyone deserves to be treated fairly.") == [True]
+    assert abstract_flags("I think everyone deserves to be treated fairly.") == [True]
+
+
 def test_a_past_form_after_a_determiner_is_a_noun_not_a_past_tense():
     # "a bit" is not the past of "bite", so the sentence is not told in the past: a present claim.
     assert abstract_flags("A bit of heritage like this doesn't come back once it's gone.") == [True]

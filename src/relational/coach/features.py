@@ -316,6 +316,10 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
         frames = [(t, t + 1) for t in np.flatnonzero(words & (1 << FRAME_LABEL)).tolist()]
         for s, e in frames + [(c[1], c[2]) for c in longer if c[0] == FRAME_LABEL]:
             si = sent_of(s)
+            # "I thought she had been treated unfairly" tells what the narrator thought then: a moment (none of the
+            # 22 such sentences in the dev drafts was a claim). A lesson ("I learned that...") still frames one.
+            if bits[s] & NARRATOR and any(bits[t] & PAST and not bits[t] & LESSON for t in range(s, e)):
+                continue
             if si in past_at and (s <= past_at[si] or any(bits[t] & PAST for t in range(s, e))
                                   or not _after_subject(bits, past_at[si])
                                   or any(bits[t] & LESSON for t in range(past_at[si] + 1, s))):
