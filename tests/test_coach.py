@@ -1462,6 +1462,11 @@ def test_value_senses_learned_from_unseen_batches(text, cues):
     assert cues_of(text) == cues
 
 
+def test_pride_in_a_person_is_a_feeling_not_a_claim():
+    assert abstract_flags("We are proud of her, and of us.", "us") == [False]
+    assert abstract_flags("We are proud to serve this town.", "us") == [True]
+
+
 def test_what_the_narrator_thought_then_is_a_moment_but_a_lesson_is_a_claim():
     assert abstract_flags("I thought she had been treated unfairly for sixty years.") == [False]
     assert abstract_flags("I learned that everyone deserves to be treated fairly.") == [True]

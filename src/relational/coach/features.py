@@ -72,6 +72,7 @@ ONE = get_string_id("one")
 PLEASE = np.array([get_string_id(w) for w in ("please", "pls", "plz")], dtype=np.uint64)
 PROUD, OF = get_string_id("proud"), get_string_id("of")
 DEMONSTRATIVES = frozenset(get_string_id(w) for w in ("that", "this", "those", "these"))
+PROUD_OF = DEMONSTRATIVES | frozenset(get_string_id(w) for w in ("her", "him", "them", "you", "us"))
 LET = get_string_id("let")
 # A question to people in the room: it opens with one of these and names them with one of ROOM_WORDS.
 MODAL_QUESTIONS = frozenset(get_string_id(w) for w in ("will", "would", "can", "could"))
@@ -223,8 +224,9 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
         # doesn't have to be the end") denies a necessity. Neither claims a belief.
         longer = [c for c in longer if c[0] != BELIEF_LABEL or not _narrated(bits, lower, c[1], c[2])]
         # "We are proud of that": pride in something just told is a feeling about it, not a stated belief.
+        # So is pride in a person ("We are proud of her, and of us").
         longer = [c for c in longer if c[0] != BELIEF_LABEL or int(lower[c[2] - 1]) != PROUD or c[2] + 1 >= n
-                  or int(lower[c[2]]) != OF or int(lower[c[2] + 1]) not in DEMONSTRATIVES]
+                  or int(lower[c[2]]) != OF or int(lower[c[2] + 1]) not in PROUD_OF]
         # "it's about one in three": "about" before a number means roughly, so "it's about" frames nothing.
         longer = [c for c in longer if c[0] not in (BELIEF_LABEL, FRAME_LABEL) or c[2] >= n
                   or int(lower[c[2] - 1]) != ABOUT or not bits[c[2]] & NUM]
