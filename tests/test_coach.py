@@ -1457,6 +1457,11 @@ def test_wanting_others_to_act_asks_only_in_a_story_of_now():
     ("It was the first scheme of its kind.", []),
     ("At home we call it bayanihan.", ["bayanihan"]),
     ("We wanted to stand on our own feet.", ["stand on our own feet"]),
+    ("it was a right laugh most nights", ["laugh"]),
+    ("It is the best laugh of my week.", ["laugh"]),
+    ("A woman laughed at the back.", []),
+    ("kindness dosnt cost anything either", ["kindness"]),
+    ("The care costs went up again.", []),
 ])
 def test_value_senses_learned_from_unseen_batches(text, cues):
     assert cues_of(text) == cues

@@ -37,7 +37,7 @@ INTENT_VERBS = frozenset({"is", "was", "are", "were", "be", "been", "'s", "want"
 # After a head noun that can also be a verb ("costs", "pays"), these words show it is the verb: "Kindness costs
 # nothing", "Respect costs less than an eviction" (not "care costs are rising").
 VERB_OBJECTS = frozenset({"nothing", "less", "more", "little", "us", "them", "you", "everyone", "everybody", "nobody",
-                          "far", "so", "too", "very", "dearly", "lives"})
+                          "far", "so", "too", "very", "dearly", "lives", "anything"})
 # After one of these verbs and its object, "to be honest" says what someone is asked to be ("they need us to be honest
 # and to ring them back", "she asked them to be fair"), not a filler.
 ASKING_VERBS = INTENT_VERBS | frozenset({"ask", "asks", "asked", "asking", "tell", "tells", "told", "telling", "expect",
