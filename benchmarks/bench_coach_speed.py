@@ -2,8 +2,9 @@
 
 Prints: analyse throughput (words/s) over a varied corpus of generated drafts, spaCy's bare tokenizer on the same
 text (the floor) and the ratio, and the same on the hand-written annotated drafts; latency of one 1,000-word draft;
-import + pipeline build time (fresh process); a linearity check (time per word at 1k, 10k and 100k words); and
-where analyse spends its time, stage by stage (CPU microseconds a draft), measured two ways: each stage run alone
+import + pipeline build time (fresh process); a linearity check (time per word at 1k, 10k and 100k words); for
+scale, spaCy's stock sentencizer and lookup lemmatizer, and the coach's own pipeline with none of its rules, with
+the share of the 0.25 ratio that leaves for the rules; and where analyse spends its time, stage by stage (CPU microseconds a draft), measured two ways: each stage run alone
 over the corpus, and each stage timed in place, draft by draft, as analyse runs them. In place, every stage (the
 tokenizer too) pays for the others evicting its data from the CPU caches, so the in-place figures add up to
 analyse's own time, and the tokenizer's in-place cost shows how far the solo tokenizer "floor" is from anything a
@@ -229,7 +230,7 @@ def main() -> None:
         print(f"  {size:>7,} words: {best * 1000:9.2f} ms  {per_word:6.2f} us/word  (x{per_word / base:.2f} of 1k)")
 
     hand_written(analyse, tokenizer)
-    reference_pipelines(corpus, n_words, tok_wps)
+    reference_pipelines(corpus, n_words, tok_wps, coach_wps)
     stages(corpus)
 
 
@@ -249,7 +250,7 @@ def hand_written(analyse, tokenizer) -> None:
           f"words/s, tokenizer {n_words / tokenizer_time:,.0f} words/s, ratio {tokenizer_time / analyse_time:.2f}")
 
 
-def reference_pipelines(corpus: list[str], n_words: int, tok_wps: float) -> None:
+def reference_pipelines(corpus: list[str], n_words: int, tok_wps: float, coach_wps: float) -> None:
     """For scale: spaCy's own stock components on the same corpus, as a ratio to the bare tokenizer.
 
     Issue 3 asks for a blank English pipeline "with the lookup lemmatizer and sentence splitting". spaCy's own
@@ -267,6 +268,24 @@ def reference_pipelines(corpus: list[str], n_words: int, tok_wps: float) -> None
     for name, nlp in (("tokenizer + sentencizer", split), ("tokenizer + lookup lemmatizer + sentencizer", both)):
         wps = n_words / min(timed(nlp, corpus) for _ in range(2))
         print(f"  {name:45} {wps:12,.0f} words/s  ratio to the tokenizer {wps / tok_wps:.2f}")
+    # The coach's own pipeline with none of its rules: what every draft costs before any coaching is done.
+    from relational.coach import load
+
+    coach = load()
+    lemmas, sentences = coach.get_pipe("coach_tokens"), coach.get_pipe("coach_sentencizer")
+    matcher = coach.get_pipe("values_marker").matcher
+
+    def no_rules(text: str) -> None:
+        doc = lemmas(coach.make_doc(text))
+        sentences.mark(doc, spans=False)
+        matcher(doc)
+
+    wps = n_words / min(timed(no_rules, corpus) for _ in range(3))
+    print(f"  {'the coach without its rules (tokens, lemmas,':45}")
+    print(f"  {'  sentences, lexicon matches)':45} {wps:12,.0f} words/s  ratio to the tokenizer {wps / tok_wps:.2f}")
+    # In units of the bare tokenizer's time: what a ratio of 0.25 leaves for the rules, and what they take now.
+    print(f"  time left for the rules at a ratio of 0.25: {4 - tok_wps / wps:.1f} tokenizer-times; the rules take "
+          f"{tok_wps / coach_wps - tok_wps / wps:.1f} now")
 
 
 def stages(corpus: list[str]) -> None:
