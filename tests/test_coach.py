@@ -1294,6 +1294,10 @@ def test_a_multi_word_action_at_the_head_of_a_sentence_asks_even_after_pls():
     ('The sign says "Please do not feed the donkeys". We feed them ourselves.', False, False),
     ("so pls, after the service this sunday, stop at the table by the door and sign the letter", True, True),
     ("Will everyone here come to the hall on Friday at 7?", True, True),
+    # Batch 23: a sign's words after "says", and a need conceded after "not that".
+    ("every bin has a sticker on the lid that says please leave your bin at the kerb by 7am.", False, False),
+    ("The landlady stamps a loyalty card for every pint, not that we need one.", False, False),
+    ("We need ten volunteers to staff the hall on Saturday at 10.", True, True),
 ])
 def test_forms_of_ask_learned_from_unseen_batches(text, present, specific):
     cta = analyse(text, "now").call_to_action

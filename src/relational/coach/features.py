@@ -93,6 +93,9 @@ SO_THEN = frozenset(get_string_id(w) for w in ("so", "then"))
 COLON_ARRAY = np.array([get_string_id(":")], dtype=np.uint64)
 WE = get_string_id("we")
 COLON = get_string_id(":")
+SAYS = frozenset(get_string_id(w) for w in ("says", "said", "say", "saying", "reads", "read", "wrote", "writes",
+                                            "written", "asked", "asks", "told", "tells", "printed"))
+CONCEDERS = frozenset(get_string_id(w) for w in ("that", "because", "as", "if", "like"))
 HERE_ARRAY = np.array([get_string_id("here")], dtype=np.uint64)
 HERE_PEOPLE = frozenset(get_string_id(w) for w in ("everyone", "everybody", "you", "all", "people", "those", "us",
                                                      "anyone", "anybody", "who"))
@@ -217,6 +220,10 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
         # "let us" / "let's" likewise: "the head let us put out the toast" tells what was allowed.
         longer = [c for c in longer if c[0] != ASK_LABEL or not (bits[c[1]] & ACTION or int(lower[c[1]]) == LET)
                   or c[1] == 0 or bits[c[1] - 1] & (LEAD_SKIP | SECOND | COMMIT_SKIP) or starts_mask[c[1]]]
+        # "not that we need one", "it's not as if we need you": a negation just before an ask cue concedes; it asks
+        # nothing.
+        longer = [c for c in longer if c[0] != ASK_LABEL or c[1] == 0 or not (
+            bits[c[1] - 1] & NEGATION or (c[1] > 1 and bits[c[1] - 2] & NEGATION and int(lower[c[1] - 1]) in CONCEDERS))]
         # "Could anyone have stopped it?" asks about the past, not for help: a perfect after the ask asks nothing.
         longer = [c for c in longer if c[0] != ASK_LABEL or c[2] + 1 >= n or not bits[c[2]] & PERFECT
                   or not bits[c[2] + 1] & PAST or bits[c[2] + 1] & PRESENT]
@@ -233,6 +240,13 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
         cue_bits = words.copy()
         for label, start, _ in longer:
             cue_bits[start] |= 1 << label
+    # 'a sticker that says please leave your bin at the kerb': "please" after a verb of saying reports a sign's or a
+    # person's words; it asks nothing of these listeners.
+    for t in _where(lower, PLEASE):
+        if t and int(lower[t - 1]) in SAYS and cue_bits[t] & (1 << ASK_LABEL):
+            if cue_bits is words:
+                cue_bits = words.copy()
+            cue_bits[t] &= ~(1 << ASK_LABEL)
     # "everyone here", "those of you here": "here" picks out the listeners; it is not where the ask happens.
     for t in _where(lower, HERE_ARRAY):
         if t and int(lower[t - 1]) in HERE_PEOPLE and cue_bits[t] & B_WHERE:
@@ -386,6 +400,8 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
     # ("...and they havent forgot it so please back us on this").
     please_at: dict[int, int] = {}  # sentence -> its first asking "please"
     for j in _where(lower, PLEASE):
+        if j and int(lower[j - 1]) in SAYS:
+            continue  # 'a sticker on the lid that says please leave your bin at the kerb': a sign's words, reported
         k = j + 1
         while k < n and bits[k] & LEAD_SKIP and not bits[k] & SENT_END:
             k += 1
