@@ -1466,6 +1466,13 @@ def test_wanting_others_to_act_asks_only_in_a_story_of_now():
     ("A woman laughed at the back.", []),
     ("kindness dosnt cost anything either", ["kindness"]),
     ("The care costs went up again.", []),
+    # Batch 23: kit and services named by a value word, a name typed in lower case, another filler.
+    ("She starts at the care farm on Monday, after two care visits.", []),
+    ("The safety boat stays out until the last canoe is in.", []),
+    ("we took the kids to freedom fields for the fireworks", []),
+    ("Both flats have key safes by the door.", []),
+    ("If I'm truthful, I nearly said no.", []),
+    ("I care about the people on that farm.", ["care about"]),
 ])
 def test_value_senses_learned_from_unseen_batches(text, cues):
     assert cues_of(text) == cues
