@@ -1473,6 +1473,10 @@ def test_wanting_others_to_act_asks_only_in_a_story_of_now():
     ("Both flats have key safes by the door.", []),
     ("If I'm truthful, I nearly said no.", []),
     ("I care about the people on that farm.", ["care about"]),
+    # "the trust" with a verb of its own is an organisation (an NHS trust); "the trust you build" is a value.
+    ("The trust has paused the closure for a year.", []),
+    ("It is the trust you build that counts.", ["trust"]),
+    ("We earned the trust of the residents.", ["trust"]),
 ])
 def test_value_senses_learned_from_unseen_batches(text, cues):
     assert cues_of(text) == cues
