@@ -90,13 +90,15 @@ DETERMINERS = frozenset(get_string_id(w) for w in ("a", "an", "the", "every", "e
 DO_FORMS = frozenset(get_string_id(w) for w in ("do", "does", "did"))
 SO_NEITHER = frozenset(get_string_id(w) for w in ("so", "neither", "nor"))
 SO_THEN = frozenset(get_string_id(w) for w in ("so", "then"))
-COLON_ARRAY = np.array([get_string_id(":")], dtype=np.uint64)
 WE = get_string_id("we")
 COLON = get_string_id(":")
 SAYS = frozenset(get_string_id(w) for w in ("says", "said", "say", "saying", "reads", "read", "wrote", "writes",
                                             "written", "asked", "asks", "told", "tells", "printed"))
 CONCEDERS = frozenset(get_string_id(w) for w in ("that", "because", "as", "if", "like"))
-HERE_ARRAY = np.array([get_string_id("here")], dtype=np.uint64)
+HERE = get_string_id("here")
+PLEASE_SET = frozenset(int(h) for h in PLEASE)
+# The words sentence_features finds by position in one scan (see _where).
+LOOKED_UP = np.array(sorted(PLEASE_SET | {HERE, COLON}), dtype=np.uint64)
 HERE_PEOPLE = frozenset(get_string_id(w) for w in ("everyone", "everybody", "you", "all", "people", "those", "us",
                                                      "anyone", "anybody", "who"))
 # Hope in what the listeners can do together.
@@ -242,14 +244,17 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
             cue_bits[start] |= 1 << label
     # 'a sticker that says please leave your bin at the kerb': "please" after a verb of saying reports a sign's or a
     # person's words; it asks nothing of these listeners.
-    for t in _where(lower, PLEASE):
+    # One scan finds the few words the rules below look up by position: please, here and the colon.
+    found = _where(lower, LOOKED_UP)
+    please_pos = [t for t in found if int(lower[t]) in PLEASE_SET]
+    for t in please_pos:
         if t and int(lower[t - 1]) in SAYS and cue_bits[t] & (1 << ASK_LABEL):
             if cue_bits is words:
                 cue_bits = words.copy()
             cue_bits[t] &= ~(1 << ASK_LABEL)
     # "everyone here", "those of you here": "here" picks out the listeners; it is not where the ask happens.
-    for t in _where(lower, HERE_ARRAY):
-        if t and int(lower[t - 1]) in HERE_PEOPLE and cue_bits[t] & B_WHERE:
+    for t in found:
+        if t and int(lower[t]) == HERE and int(lower[t - 1]) in HERE_PEOPLE and cue_bits[t] & B_WHERE:
             if cue_bits is words:
                 cue_bits = words.copy()
             cue_bits[t] &= ~B_WHERE
@@ -399,7 +404,7 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
     # "please" before an action asks wherever it stands, even in a run-on sentence with no full stop before it
     # ("...and they havent forgot it so please back us on this").
     please_at: dict[int, int] = {}  # sentence -> its first asking "please"
-    for j in _where(lower, PLEASE):
+    for j in please_pos:
         if j and int(lower[j - 1]) in SAYS:
             continue  # 'a sticker on the lid that says please leave your bin at the kerb': a sign's words, reported
         k = j + 1
@@ -420,7 +425,7 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
     # "so" or "then" after a comma, before an action, turns the sentence to an imperative ("The cabinet decides on
     # Wednesday 9 July, so come to the Town Hall at 6pm that night").
     so_at = {sent_of(j) for j in comma_asks if int(lower[j + 1]) in SO_THEN and not _inverted_do(lower, j + 2)}
-    colons = _where(lower, COLON_ARRAY)
+    colons = [t for t in found if int(lower[t]) == COLON]
     if colons:
         colons.append(n)  # a sentinel, so a lookup past the last colon finds n
     # Imperative asks: the first token that is not an opener ("so", "please", "tonight") or punctuation, within
