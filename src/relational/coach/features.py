@@ -247,11 +247,14 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
     # One scan finds the few words the rules below look up by position: please, here and the colon.
     found = _where(lower, LOOKED_UP)
     please_pos = [t for t in found if int(lower[t]) in PLEASE_SET]
-    for t in please_pos:
-        if t and int(lower[t - 1]) in SAYS and cue_bits[t] & (1 << ASK_LABEL):
+    reported = [t for t in please_pos if t and int(lower[t - 1]) in SAYS]
+    for t in reported:
+        if cue_bits[t] & (1 << ASK_LABEL):
             if cue_bits is words:
                 cue_bits = words.copy()
             cue_bits[t] &= ~(1 << ASK_LABEL)
+    if reported:
+        please_pos = [t for t in please_pos if t not in reported]
     # "everyone here", "those of you here": "here" picks out the listeners; it is not where the ask happens.
     for t in found:
         if t and int(lower[t]) == HERE and int(lower[t - 1]) in HERE_PEOPLE and cue_bits[t] & B_WHERE:
@@ -404,9 +407,7 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
     # "please" before an action asks wherever it stands, even in a run-on sentence with no full stop before it
     # ("...and they havent forgot it so please back us on this").
     please_at: dict[int, int] = {}  # sentence -> its first asking "please"
-    for j in please_pos:
-        if j and int(lower[j - 1]) in SAYS:
-            continue  # 'a sticker on the lid that says please leave your bin at the kerb': a sign's words, reported
+    for j in please_pos:  # reported words ("says please leave...") are already left out
         k = j + 1
         while k < n and bits[k] & LEAD_SKIP and not bits[k] & SENT_END:
             k += 1
