@@ -1298,6 +1298,18 @@ def test_a_multi_word_action_at_the_head_of_a_sentence_asks_even_after_pls():
     ("every bin has a sticker on the lid that says please leave your bin at the kerb by 7am.", False, False),
     ("The landlady stamps a loyalty card for every pint, not that we need one.", False, False),
     ("We need ten volunteers to staff the hall on Saturday at 10.", True, True),
+    # Batch 24: more verbs that head an ask, a wish put politely ("I'd like X to..."), and "now" as a slogan's subject.
+    ("So dig that old bike out of the shed and come for a ride with us one of these days.", True, False),
+    ("Pop into the library on Saturday at 10 and sign the letter.", True, True),
+    ("I dug the old bike out of the shed.", False, False),
+    ("I'd like the members of the environment committee to add a half-price rate to the report for 12 September.",
+     True, True),
+    ("I would like each of you to email your councillor by Friday.", True, True),
+    ("I'd love the third school to be next.", False, False),
+    ("I like the members of the committee to add a rate on 12 September.", False, False),
+    ("Now is the time to stand with us and save our bakery.", True, False),
+    ("Now's the moment to stand with us.", True, False),
+    ("Sign the letter now, at the door.", True, True),
 ])
 def test_forms_of_ask_learned_from_unseen_batches(text, present, specific):
     cta = analyse(text, "now").call_to_action
@@ -1324,6 +1336,17 @@ def test_the_ask_in_a_run_on_draft_is_the_clause_please_opens():
     cta = analyse(text, "now").call_to_action
     assert cta.present and not cta.specific
     assert text[cta.start:cta.end].startswith("pls do something")
+
+
+def test_a_belief_about_what_will_happen_is_neither_a_pledge_nor_a_claim():
+    """ "I believe we will..." predicts; it promises the room nothing and claims no value. "We will..." pledges."""
+    belief = "The kitchen closes in August. I still believe we will be cooking somewhere in September."
+    assert not analyse(belief, "now").call_to_action.present
+    assert abstract_flags("I still believe we will be cooking somewhere in September.") == [False]
+    assert abstract_flags("We know this can be fixed.") == [False]
+    assert abstract_flags("I believe everyone deserves a safe home.") == [True]
+    pledge = "The kitchen closes in August. We will be cooking somewhere in September."
+    assert analyse(pledge, "now").call_to_action.present
 
 
 def test_wanting_others_to_act_asks_only_in_a_story_of_now():

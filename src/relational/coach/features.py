@@ -81,7 +81,16 @@ QUESTION_MARK = get_string_id("?")
 STRAIGHT_QUOTE, OPENING_QUOTE = get_string_id('"'), get_string_id("\u201c")
 QUOTE_MARKS = np.array([STRAIGHT_QUOTE, OPENING_QUOTE, get_string_id("\u201d")], dtype=np.uint64)
 WANT = frozenset(get_string_id(w) for w in ("want", "wants"))
-WANT_ARRAY = np.array(sorted(WANT), dtype=np.uint64)
+# "I'd like the members of the committee to add...", "I would love each of you to...": a wish put politely.
+LIKE = frozenset(get_string_id(w) for w in ("like", "love"))
+WOULD = frozenset(get_string_id(w) for w in ("'d", "’d", "would"))
+WANT_ARRAY = np.array(sorted(WANT | LIKE), dtype=np.uint64)
+BE = get_string_id("be")
+# "I still believe we will be cooking somewhere in September", "We know this can be fixed": a belief about what the
+# speaker's own side will do or can get done, naming no value, is hope, not a claim (none of the 5 in the dev drafts
+# was a claim). Naming a value, it still claims one ("We believe we can build a fairer ward").
+OUR_SIDE = frozenset(get_string_id(w) for w in ("we", "it", "this"))
+WILL_CAN = frozenset(get_string_id(w) for w in ("will", "'ll", "\u2019ll", "can", "could"))
 TO = get_string_id("to")
 GENERIC_QUANTIFIERS = frozenset(get_string_id(w) for w in ("every", "each", "no", "any", "all"))
 DETERMINERS = frozenset(get_string_id(w) for w in ("a", "an", "the", "every", "each", "this", "my", "your", "our",
@@ -96,9 +105,12 @@ SAYS = frozenset(get_string_id(w) for w in ("says", "said", "say", "saying", "re
                                             "written", "asked", "asks", "told", "tells", "printed"))
 CONCEDERS = frozenset(get_string_id(w) for w in ("that", "because", "as", "if", "like"))
 HERE = get_string_id("here")
+# "Now is the time to stand with us": "now" as the subject of "is" names the moment for a slogan, not when to act.
+NOW = get_string_id("now")
+IS_FORMS = frozenset(get_string_id(w) for w in ("is", "'s", "\u2019s"))
 PLEASE_SET = frozenset(int(h) for h in PLEASE)
 # The words sentence_features finds by position in one scan (see _where).
-LOOKED_UP = np.array(sorted(PLEASE_SET | {HERE, COLON}), dtype=np.uint64)
+LOOKED_UP = np.array(sorted(PLEASE_SET | {HERE, COLON, NOW}), dtype=np.uint64)
 HERE_PEOPLE = frozenset(get_string_id(w) for w in ("everyone", "everybody", "you", "all", "people", "those", "us",
                                                      "anyone", "anybody", "who"))
 # Hope in what the listeners can do together.
@@ -255,12 +267,15 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
             cue_bits[t] &= ~(1 << ASK_LABEL)
     if reported:
         please_pos = [t for t in please_pos if t not in reported]
-    # "everyone here", "those of you here": "here" picks out the listeners; it is not where the ask happens.
+    # "everyone here", "those of you here": "here" picks out the listeners; it is not where the ask happens. And "now"
+    # before "is" ("Now is the time to...") is a slogan's subject, not when the ask happens.
     for t in found:
-        if t and int(lower[t]) == HERE and int(lower[t - 1]) in HERE_PEOPLE and cue_bits[t] & B_WHERE:
+        word = int(lower[t])
+        if ((word == HERE and t and int(lower[t - 1]) in HERE_PEOPLE and cue_bits[t] & B_WHERE)
+                or (word == NOW and t + 1 < n and int(lower[t + 1]) in IS_FORMS and cue_bits[t] & B_WHEN)):
             if cue_bits is words:
                 cue_bits = words.copy()
-            cue_bits[t] &= ~B_WHERE
+            cue_bits[t] &= ~(B_WHERE if word == HERE else B_WHEN)
     value_spans = doc.user_data.get("coach_values")
     if value_spans is None:  # a Doc whose values were set by hand
         value_spans = [(s.start, s.end, s.label_, s.id_) for s in doc.spans.get("values", [])]
@@ -371,6 +386,12 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
             si = sent_of(t)
             if si >= 0:
                 lessons.add(si)
+    predicted = set()
+    for c in longer:
+        if c[0] == BELIEF_LABEL and c[2] + 2 < n and bits[c[1]] & NARRATOR:  # "I believe", "we know"
+            t = c[2] + (int(lower[c[2]]) == THAT)
+            if int(lower[t]) in OUR_SIDE and int(lower[t + 1]) in WILL_CAN:
+                predicted.add(sent_of(t))
     values = [0] * n_sent
     claims = [0] * n_sent  # values other than feelings of pleasure, excitement or pride
     frame = [bool(m & B_FRAME) for m in labels_of]
@@ -454,10 +475,11 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
     wants_at = set()
     if to_listeners:
         for j in _where(lower, WANT_ARRAY):
-            if not j or not bits[j - 1] & NARRATOR:
+            subject = j - 1 if int(lower[j]) in WANT else j - 2  # "I want", "I'd like"
+            if subject < 0 or not bits[subject] & NARRATOR or (subject < j - 1 and int(lower[j - 1]) not in WOULD):
                 continue
-            clause_head = j == 1 or bits[j - 2] & (LEAD_SKIP | PUNCT | SPACE) or starts_mask[j - 1]
-            if clause_head and _wants_others_to_act(bits, lower, j - 1, n):
+            clause_head = subject == 0 or bits[subject - 1] & (LEAD_SKIP | PUNCT | SPACE) or starts_mask[subject]
+            if clause_head and _wants_others_to_act(bits, lower, j, n):
                 wants_at.add(sent_of(j))
     # Sentences that start inside a quotation opened in an earlier sentence ('The sign said "Pitch closed. Please keep
     # off."'): what they ask, someone else asked.
@@ -560,7 +582,8 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
         long_told = not belief and s_end[i] - s_start[i] > LONG_SENTENCE  # a long sentence tells; see LONG_SENTENCE
         # "Together we can build a fairer ward" voices hope in what the listeners can do, not a value claim: none of the
         # 32 such sentences in the dev drafts was a claim, even with a stock phrase such as "make a difference".
-        hopeful = i in can_sentences and _can_together(bits, lower, s_start[i], s_end[i])
+        hopeful = (i in can_sentences and _can_together(bits, lower, s_start[i], s_end[i])) or (
+            i in predicted and not values[i])
         # A question asks; it does not claim ("Who looks after the people who look after everyone else?"): none of the
         # 61 questions in the dev drafts was a claim.
         asked = i in question_sentences and _ends_with_question(bits, lower, s_start[i], s_end[i]) >= 0
@@ -692,10 +715,12 @@ def _room_told(bits: list[int], lower: np.ndarray, at: int, z: int) -> bool:
 
 
 def _wants_others_to_act(bits: list[int], lower: np.ndarray, at: int, z: int) -> bool:
-    """Whether a sentence opens with "I want" or "we want" and names others who are to do something ("i want the
-    school council to vote now"), not a state ("I want every one of those trees to have the order") and not people
-    in general ("I want every kid to find the thing that makes moving feel like an adventure")."""
-    if at + 3 >= z or int(lower[at + 1]) not in WANT or int(lower[at + 2]) == TO:
+    """Whether the wish at token `at` ("I want", "we'd like") names others who are to do something ("i want the
+    school council to vote now"), not a state ("I want every one of those trees to have the order", "I'd love the
+    third school to be next") and not people in general ("I want every kid to find the thing that makes moving feel
+    like an adventure")."""
+    at -= 1  # the object starts at at + 2, as after "I want"
+    if at + 3 >= z or int(lower[at + 2]) == TO:
         return False
     # "I want every kid to find the thing...": people in general, a hope; but "all of you" and "every club secretary in
     # this room" are the listeners.
@@ -706,7 +731,8 @@ def _wants_others_to_act(bits: list[int], lower: np.ndarray, at: int, z: int) ->
         if int(lower[t]) in ROOM_PLACES:
             general = False
         if int(lower[t]) == TO:
-            return bool(bits[t + 1] & ACTION and not bits[t + 1] & PERFECT) and not general
+            return (bool(bits[t + 1] & ACTION and not bits[t + 1] & PERFECT) and int(lower[t + 1]) != BE
+                    and not general)
     return False
 
 
@@ -888,8 +914,9 @@ def _commitments(bits, by_sentence, s_start, s_end, n_sent) -> tuple[list[bool],
 
     The verb is the first word after the pledge frame that is not an adverb such as "also" or "personally"; a
     negation ("I will never forget") or the end of the sentence means no pledge, and so does a condition before it
-    ("If we wait, we will lose the library": a consequence). The verb is concrete when it is
-    an action cue or a content word ("phone", "mentor"), and not the start of a vague phrase ("help out").
+    ("If we wait, we will lose the library": a consequence), and so does a belief frame ("I believe we will win").
+    The verb is concrete when it is an action cue or a content word ("phone", "mentor"), and not the start of a vague
+    phrase ("help out").
     """
     commit = [False] * n_sent
     concrete = [False] * n_sent
@@ -903,6 +930,10 @@ def _commitments(bits, by_sentence, s_start, s_end, n_sent) -> tuple[list[bool],
             if label != COMMIT_LABEL:
                 continue
             if any(bits[t] & CONDITION for t in range(s_start[si], start)):
+                continue
+            # "I still believe we will be cooking somewhere in September": a belief about what will happen, not a
+            # promise to the room.
+            if any(c[0] == BELIEF_LABEL and c[2] <= start for c in cues):
                 continue
             stop = min(end + 5, s_end[si])
             j = end
