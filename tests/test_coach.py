@@ -1500,6 +1500,13 @@ def test_wanting_others_to_act_asks_only_in_a_story_of_now():
     ("The trust has paused the closure for a year.", []),
     ("It is the trust you build that counts.", ["trust"]),
     ("We earned the trust of the residents.", ["trust"]),
+    # Batch 24: nobody shut out or left alone, said with any subject, verb and participle of the word classes.
+    ("We have one rule: nobody gets left behind.", ["nobody gets left behind"]),
+    ("No one was turned away.", ["no one was turned away"]),
+    ("So nobody missed out.", ["nobody missed out"]),
+    ("Ken made sure nobody walked home alone.", ["nobody walked home alone"]),
+    ("She felt left out.", []),
+    ("Nobody walked past.", []),
 ])
 def test_value_senses_learned_from_unseen_batches(text, cues):
     assert cues_of(text) == cues
@@ -1594,6 +1601,12 @@ def test_random_word_salad_never_raises():
     ("We are proud of that.", False),
     ("We are proud of what we do.", True),
     ("It is a strange job, but we are proud of it.", True),
+    # Batch 24: rights claimed without "a right to", a line that heads what follows, and pride in each one.
+    ("Health is a right, not a privilege.", True),
+    ("Disabled people have as much right to the shops as anyone else.", True),
+    ("Everyone has a right to come and go freely from their own front door.", True),
+    ("What I believe:", False),
+    ("We are proud of every one of them.", False),
 ])
 def test_claims_learned_from_unseen_batches(text, claim):
     assert abstract_flags(text) == [claim]
