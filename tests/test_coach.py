@@ -1310,6 +1310,11 @@ def test_a_multi_word_action_at_the_head_of_a_sentence_asks_even_after_pls():
     ("Now is the time to stand with us and save our bakery.", True, False),
     ("Now's the moment to stand with us.", True, False),
     ("Sign the letter now, at the door.", True, True),
+    # Batch 25: the speaker asking now, as a label before the colon.
+    ("I've come to ask one thing: if you've got one of our beds, ring the help desk before the end of March.",
+     True, True),
+    ("What I'm asking: come to the hall on Friday.", True, True),
+    ("She asked me: come back tomorrow and bring your mum.", False, False),
 ])
 def test_forms_of_ask_learned_from_unseen_batches(text, present, specific):
     cta = analyse(text, "now").call_to_action
@@ -1507,6 +1512,12 @@ def test_wanting_others_to_act_asks_only_in_a_story_of_now():
     ("Ken made sure nobody walked home alone.", ["nobody walked home alone"]),
     ("She felt left out.", []),
     ("Nobody walked past.", []),
+    # Batch 25: weather, a legal status, fairs as events and a lower-case estate name.
+    ("We're not fair-weather riders.", []),
+    ("I check every planning application for protected species.", []),
+    ("The old hiring fairs are long gone.", []),
+    ("the sheds at liberty meadows flooded again", []),
+    ("It was a fair decision.", ["fair"]),
 ])
 def test_value_senses_learned_from_unseen_batches(text, cues):
     assert cues_of(text) == cues

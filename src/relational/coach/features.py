@@ -107,6 +107,7 @@ CONCEDERS = frozenset(get_string_id(w) for w in ("that", "because", "as", "if", 
 HERE = get_string_id("here")
 # "Now is the time to stand with us": "now" as the subject of "is" names the moment for a slogan, not when to act.
 NOW = get_string_id("now")
+ASKING_WORDS = frozenset(get_string_id(w) for w in ("ask", "asking"))
 IS_FORMS = frozenset(get_string_id(w) for w in ("is", "'s", "\u2019s"))
 PLEASE_SET = frozenset(int(h) for h in PLEASE)
 # The words sentence_features finds by position in one scan (see _where).
@@ -845,14 +846,21 @@ def _imperative_after_commas(bits: list[int], lower: np.ndarray, at: int, z: int
 def _after_label(bits: list[int], lower: np.ndarray, at: int, z: int) -> bool:
     """Whether an imperative follows a label and a colon at the head of a sentence ("Members of the environment
     committee: on 3 March, vote for option B", "My ask tonight: come to the hall"). The label names people or the ask;
-    a verb or "I"/"we" before the colon makes it a clause ("He told me: come back tomorrow" reports)."""
+    a verb or "I"/"we" before the colon makes it a clause ("He told me: come back tomorrow" reports), unless the
+    clause is the speaker asking now ("I've come to ask one thing: ...", "What I'm asking: ...")."""
     if int(lower[at]) in DETERMINERS:
         return False  # "The usual answer: paint over it at 7am" names a thing, not the listeners
     j = at
+    clause = asking = False
     while j < z and int(lower[j]) != COLON:
-        if bits[j] & (PAST | PRESENT | ACTION | NARRATOR | SENT_END) or j >= at + 10:
+        if bits[j] & (SENT_END | PAST) and not bits[j] & PRESENT or j >= at + 10:
             return False
+        if bits[j] & (PRESENT | ACTION | NARRATOR):
+            clause = True
+        asking = asking or int(lower[j]) in ASKING_WORDS
         j += 1
+    if clause and not asking:
+        return False
     k = j + 1
     while k < z and bits[k] & LEAD_SKIP:
         k += 1
