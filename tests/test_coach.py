@@ -1518,6 +1518,9 @@ def test_wanting_others_to_act_asks_only_in_a_story_of_now():
     ("The old hiring fairs are long gone.", []),
     ("the sheds at liberty meadows flooded again", []),
     ("It was a fair decision.", ["fair"]),
+    ("The club is open to every child.", ["open to every"]),
+    ("He wants to stay independant.", ["independant"]),
+    ("They want clean water in the river.", ["clean water"]),
 ])
 def test_value_senses_learned_from_unseen_batches(text, cues):
     assert cues_of(text) == cues
