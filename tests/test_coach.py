@@ -1520,6 +1520,10 @@ def test_wanting_others_to_act_asks_only_in_a_story_of_now():
     ("It was a fair decision.", ["fair"]),
     ("The club is open to every child.", ["open to every"]),
     ("He wants to stay independant.", ["independant"]),
+    # "value" frames health, home and family as "believe" does; "important" and "worth" claim them as "matters" does.
+    ("We value health and friendship.", ["health", "friendship"]),
+    ("Family is important to us.", ["family"]),
+    ("My family is important to me.", []),
     ("They want clean water in the river.", ["clean water"]),
 ])
 def test_value_senses_learned_from_unseen_batches(text, cues):
