@@ -1315,6 +1315,11 @@ def test_a_multi_word_action_at_the_head_of_a_sentence_asks_even_after_pls():
      True, True),
     ("What I'm asking: come to the hall on Friday.", True, True),
     ("She asked me: come back tomorrow and bring your mum.", False, False),
+    # A day left to the listener ("one Sunday", "a spare Saturday") is no time for the ask; a named one is.
+    ("Come and walk with us one Sunday if you fancy it.", True, False),
+    ("If you've ever got a spare Saturday, come and lend a hand some time.", True, False),
+    ("Come and walk with us on Sunday.", True, True),
+    ("Come down to Unity Hall any Wednesday at two.", True, True),
 ])
 def test_forms_of_ask_learned_from_unseen_batches(text, present, specific):
     cta = analyse(text, "now").call_to_action

@@ -108,10 +108,14 @@ HERE = get_string_id("here")
 # "Now is the time to stand with us": "now" as the subject of "is" names the moment for a slogan, not when to act.
 NOW = get_string_id("now")
 ASKING_WORDS = frozenset(get_string_id(w) for w in ("ask", "asking"))
+# "come and walk with us one Sunday", "if you've got a spare Saturday": a day left to the listener is no time for the ask.
+DAYS = frozenset(get_string_id(w) for w in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+                                            "sunday"))
+ANY_DAY = frozenset(get_string_id(w) for w in ("one", "any", "some", "a", "spare"))
 IS_FORMS = frozenset(get_string_id(w) for w in ("is", "'s", "\u2019s"))
 PLEASE_SET = frozenset(int(h) for h in PLEASE)
 # The words sentence_features finds by position in one scan (see _where).
-LOOKED_UP = np.array(sorted(PLEASE_SET | {HERE, COLON, NOW}), dtype=np.uint64)
+LOOKED_UP = np.array(sorted(PLEASE_SET | DAYS | {HERE, COLON, NOW}), dtype=np.uint64)
 HERE_PEOPLE = frozenset(get_string_id(w) for w in ("everyone", "everybody", "you", "all", "people", "those", "us",
                                                      "anyone", "anybody", "who"))
 # Hope in what the listeners can do together.
@@ -274,11 +278,13 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
     if reported:
         please_pos = [t for t in please_pos if t not in reported]
     # "everyone here", "those of you here": "here" picks out the listeners; it is not where the ask happens. And "now"
-    # before "is" ("Now is the time to...") is a slogan's subject, not when the ask happens.
+    # before "is" ("Now is the time to...") is a slogan's subject, and "one Sunday" any Sunday: neither is when the ask
+    # happens.
     for t in found:
         word = int(lower[t])
         if ((word == HERE and t and int(lower[t - 1]) in HERE_PEOPLE and cue_bits[t] & B_WHERE)
-                or (word == NOW and t + 1 < n and int(lower[t + 1]) in IS_FORMS and cue_bits[t] & B_WHEN)):
+                or (word == NOW and t + 1 < n and int(lower[t + 1]) in IS_FORMS and cue_bits[t] & B_WHEN)
+                or (word in DAYS and t and int(lower[t - 1]) in ANY_DAY and cue_bits[t] & B_WHEN)):
             if cue_bits is words:
                 cue_bits = words.copy()
             cue_bits[t] &= ~(B_WHERE if word == HERE else B_WHEN)
