@@ -1320,6 +1320,10 @@ def test_a_multi_word_action_at_the_head_of_a_sentence_asks_even_after_pls():
     ("If you've ever got a spare Saturday, come and lend a hand some time.", True, False),
     ("Come and walk with us on Sunday.", True, True),
     ("Come down to Unity Hall any Wednesday at two.", True, True),
+    # The speaker's own need to speak opens the story; a need of the listeners asks.
+    ("I need to tell you what is happening to the pool in September. It shuts. The coach takes an hour. Nobody was"
+     " asked.", False, False),
+    ("We need you to come on Friday.", True, True),
 ])
 def test_forms_of_ask_learned_from_unseen_batches(text, present, specific):
     cta = analyse(text, "now").call_to_action

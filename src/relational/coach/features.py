@@ -103,6 +103,8 @@ WE = get_string_id("we")
 COLON = get_string_id(":")
 SAYS = frozenset(get_string_id(w) for w in ("says", "said", "say", "saying", "reads", "read", "wrote", "writes",
                                             "written", "asked", "asks", "told", "tells", "printed"))
+# "I need to tell you what's happening": the speaker's own need to speak opens the story; it asks nothing.
+SPEAK = frozenset(get_string_id(w) for w in ("tell", "say", "talk", "explain", "admit", "ask", "share", "speak"))
 CONCEDERS = frozenset(get_string_id(w) for w in ("that", "because", "as", "if", "like"))
 HERE = get_string_id("here")
 # "Now is the time to stand with us": "now" as the subject of "is" names the moment for a slogan, not when to act.
@@ -247,6 +249,9 @@ def sentence_features(doc: Doc, kind: str | None = None) -> DocFeatures:
         belief_ends = {c[2] for c in longer if c[0] == BELIEF_LABEL}
         if belief_ends:
             longer = [c for c in longer if c[0] != ASK_LABEL or c[1] not in belief_ends]
+        # "I need to tell you...", "we need to talk about...": the speaker's own need to speak (see SPEAK).
+        longer = [c for c in longer if c[0] != ASK_LABEL or not bits[c[1]] & NARRATOR or c[2] + 1 >= n
+                  or int(lower[c[2]]) != TO or int(lower[c[2] + 1]) not in SPEAK]
         # "Could anyone have stopped it?" asks about the past, not for help: a perfect after the ask asks nothing.
         longer = [c for c in longer if c[0] != ASK_LABEL or c[2] + 1 >= n or not bits[c[2]] & PERFECT
                   or not bits[c[2] + 1] & PAST or bits[c[2] + 1] & PRESENT]
