@@ -109,12 +109,13 @@ CONCEDERS = frozenset(get_string_id(w) for w in ("that", "because", "as", "if", 
 HERE = get_string_id("here")
 # "Now is the time to stand with us": "now" as the subject of "is" names the moment for a slogan, not when to act.
 NOW = get_string_id("now")
+IS_FORMS = frozenset(get_string_id(w) for w in ("is", "'s", "\u2019s"))
+# The speaker asking, in a label before a colon ("I've come to ask one thing: ...").
 ASKING_WORDS = frozenset(get_string_id(w) for w in ("ask", "asking"))
 # "come and walk with us one Sunday", "if you've got a spare Saturday": a day left to the listener is no time for the ask.
 DAYS = frozenset(get_string_id(w) for w in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
                                             "sunday"))
 ANY_DAY = frozenset(get_string_id(w) for w in ("one", "any", "some", "a", "spare"))
-IS_FORMS = frozenset(get_string_id(w) for w in ("is", "'s", "\u2019s"))
 PLEASE_SET = frozenset(int(h) for h in PLEASE)
 # The words sentence_features finds by position in one scan (see _where).
 LOOKED_UP = np.array(sorted(PLEASE_SET | DAYS | {HERE, COLON, NOW}), dtype=np.uint64)
@@ -739,13 +740,13 @@ def _wants_others_to_act(bits: list[int], lower: np.ndarray, at: int, z: int) ->
     school council to vote now"), not a state ("I want every one of those trees to have the order", "I'd love the
     third school to be next") and not people in general ("I want every kid to find the thing that makes moving feel
     like an adventure")."""
-    at -= 1  # the object starts at at + 2, as after "I want"
-    if at + 3 >= z or int(lower[at + 2]) == TO:
+    obj = at + 1  # who is to act
+    if obj + 2 >= z or int(lower[obj]) == TO:
         return False
     # "I want every kid to find the thing...": people in general, a hope; but "all of you" and "every club secretary in
     # this room" are the listeners.
-    general = int(lower[at + 2]) in GENERIC_QUANTIFIERS and int(lower[at + 3]) != OF
-    for t in range(at + 2, min(z - 1, at + 12)):
+    general = int(lower[obj]) in GENERIC_QUANTIFIERS and int(lower[obj + 1]) != OF
+    for t in range(obj, min(z - 1, obj + 10)):
         if bits[t] & PUNCT:
             return False
         if int(lower[t]) in ROOM_PLACES:
