@@ -1534,6 +1534,24 @@ def test_wanting_others_to_act_asks_only_in_a_story_of_now():
     ("Family is important to us.", ["family"]),
     ("My family is important to me.", []),
     ("They want clean water in the river.", ["clean water"]),
+    # Batch 26: "kindly" before a verb is a formula, honest with someone is how they are dealt with, an ordinal is
+    # not the number after a fair, a security job, and what a council buys under contract.
+    ("Their email asked us to kindly vacate the storage cage.", []),
+    ("Kindly return the keys to reception.", []),
+    ("She spoke to him kindly.", ["kindly"]),
+    ("He was a kindly neighbour.", ["kindly"]),
+    ("Kindly, she said that any chaplain would do.", ["kindly"]),
+    ("People will pay what they can if we are honest with them.", ["honest with"]),
+    ("If we are honest with ourselves, it was a mess.", []),
+    ("We did it in six weeks, to be honest with no budget at all.", []),
+    ("A mirror makes it easier to be honest.", ["honest"]),
+    ("It was a mess, to be honest.", []),
+    ("Everyone deserves a fair second chance.", ["fair"]),
+    ("The fair 2024 raised six hundred pounds.", []),
+    ("Before the council, I did security at the Justice Centre.", []),
+    ("Older people need security in their own homes.", ["security"]),
+    ("The leisure contract goes to the committee in June.", []),
+    ("Leisure matters as much as work.", ["leisure"]),
 ])
 def test_value_senses_learned_from_unseen_batches(text, cues):
     assert cues_of(text) == cues

@@ -12,6 +12,7 @@ import numpy as np
 from spacy.attrs import LEMMA, SENT_START
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 
 from relational.coach.lexicon import ANY_FAMILY, CUE_LABELS as CUE_GROUPS, Lexicon, load_lexicon
@@ -33,7 +34,10 @@ INTENT_VERBS = frozenset({"is", "was", "are", "were", "be", "been", "'s", "want"
                           "tried", "trying", "need", "needs", "needed", "aim", "aims", "aimed", "chose", "choose",
                           "chooses", "decided", "decide", "learned", "learnt", "promise", "promised", "promises",
                           "mean", "means", "meant", "expect", "expected", "hope", "hoped", "strive", "strived", "taught",
-                          "believe", "believed", "believes", "believing"})
+                          "believe", "believed", "believes", "believing",
+                          # ...and after an adjective that judges it: "a mirror makes it easier to be honest".
+                          "easier", "harder", "easy", "important", "better", "brave", "braver", "vital", "essential",
+                          "safer", "simpler", "right"})
 # After a head noun that can also be a verb ("costs", "pays"), these words show it is the verb: "Kindness costs
 # nothing", "Respect costs less than an eviction" (not "care costs are rising").
 VERB_OBJECTS = frozenset({"nothing", "less", "more", "little", "us", "them", "you", "everyone", "everybody", "nobody",
@@ -44,6 +48,17 @@ ASKING_VERBS = INTENT_VERBS | frozenset({"ask", "asks", "asked", "asking", "tell
                                          "expects", "urge", "urged", "encourage", "encouraged", "trust", "trusted",
                                          "trusts", "teach", "teaches", "remind", "reminded", "need", "want"})
 OBJECT_PRONOUNS = frozenset({"us", "them", "him", "her", "me"})
+# "If I'm honest with you" (or "with myself") is a filler, and so is "to be honest with no budget"; honest with
+# someone else is how they are dealt with: "people will pay what they can if we are honest with them".
+HONEST_WITH = OBJECT_PRONOUNS | frozenset({"people", "everyone", "everybody", "each", "families", "residents",
+                                           "tenants", "staff", "patients", "clients", "their", "his", "our", "my"})
+# Ordinal words are numbers to spaCy ("second"), but a sense rule's @NUM means a number: "the fair 2024", not "a fair
+# second chance".
+ORDINAL_WORDS = frozenset({"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+                           "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth",
+                           "eighteenth", "nineteenth", "twentieth", "thirtieth", "fortieth", "fiftieth", "hundredth",
+                           "thousandth", "millionth"})
+ORDINAL_HASHES = frozenset(get_string_id(w) for w in ORDINAL_WORDS)
 
 
 @lru_cache(maxsize=4)
@@ -234,7 +249,7 @@ class SenseChecker:
         b = view.bits[i]
         if "@PUNCT" in words and b & (PUNCT | SPACE):
             return True
-        if "@NUM" in words and b & NUM:
+        if "@NUM" in words and b & NUM and int(view.lower[i]) not in ORDINAL_HASHES:
             return True
         if "@TITLE" in words and b & TITLE and not view.starts[i]:
             return True
@@ -249,21 +264,26 @@ class SenseChecker:
             return None
         for rule, hashes, unless in rules:
             if rule.side == "prev":
+                # The token after the term cancels the rule when it is one of `unless` (@END: nothing follows).
+                cancelled = bool(rule.unless) and (self._word_class(view, end, rule.unless, unless) if end < view.n
+                                                   else "@END" in rule.unless)
                 if start == 0 or view.starts[start]:
                     if "@START" in rule.words:
-                        return rule.sense
+                        if not cancelled:
+                            return rule.sense
+                        continue
                     if start == 0:
                         continue
-                if self._word_class(view, start - 1, rule.words, hashes) and not (
-                        rule.unless and end < view.n and self._word_class(view, end, rule.unless, unless)):
+                if not cancelled and self._word_class(view, start - 1, rule.words, hashes):
                     return rule.sense
             else:
+                cancelled = bool(rule.unless) and (self._word_class(view, start - 1, rule.unless, unless) if start > 0
+                                                   else "@START" in rule.unless)
                 if end >= view.n:
-                    if "@END" in rule.words:
+                    if "@END" in rule.words and not cancelled:
                         return rule.sense
                     continue
-                if self._word_class(view, end, rule.words, hashes) and not (
-                        rule.unless and start > 0 and self._word_class(view, start - 1, rule.unless, unless)):
+                if not cancelled and self._word_class(view, end, rule.words, hashes):
                     return rule.sense
         return None
 
@@ -373,6 +393,9 @@ class ValuesMarker:
         self.asking_hashes = frozenset(strings.add(w) for w in ASKING_VERBS)
         self.to_hash = strings.add("to")
         self.object_hashes = frozenset(strings.add(w) for w in OBJECT_PRONOUNS)
+        self.honest_with_hashes = frozenset(strings.add(w) for w in HONEST_WITH)
+        self.honest_hash = strings.add("honest")
+        self.with_hash = strings.add("with")
 
     def share(self, key: str, phrases: list[str], match: str) -> None:
         """Match another component's cues in the same pass; they go in doc.user_data["coach_shared_matches"]."""
@@ -466,6 +489,11 @@ class ValuesMarker:
                 if not first in self.filler_heads and (arrays.bit_list[start - 1] & (NEGATION | SUBJECT)
                                                        or before == self.to_hash):
                     continue  # "if they didn't trust me", "any reason to trust me"
+                end = trap[1]
+                if (int(arrays.lower[end - 1]) == self.honest_hash and end + 1 < len(arrays.lower)
+                        and int(arrays.lower[end]) == self.with_hash
+                        and int(arrays.lower[end + 1]) in self.honest_with_hashes):
+                    continue  # "if we are honest with them": how they are dealt with (see HONEST_WITH)
             kept.append(trap)
         return kept
 
