@@ -4,7 +4,8 @@ Prints: analyse throughput (words/s) over a varied corpus of generated drafts, s
 text (the floor) and the ratio, and the same on the hand-written annotated drafts; latency of one 1,000-word draft;
 import + pipeline build time (fresh process); a linearity check (time per word at 1k, 10k and 100k words); for
 scale, spaCy's stock sentencizer and lookup lemmatizer, and the coach's own pipeline with none of its rules, with
-the share of the 0.25 ratio that leaves for the rules; and where analyse spends its time, stage by stage (CPU microseconds a draft), measured two ways: each stage run alone
+the share of the 0.25 ratio that leaves for the rules (and how much of it building the contract's result objects
+alone would take); and where analyse spends its time, stage by stage (CPU microseconds a draft), measured two ways: each stage run alone
 over the corpus, and each stage timed in place, draft by draft, as analyse runs them. In place, every stage (the
 tokenizer too) pays for the others evicting its data from the CPU caches, so the in-place figures add up to
 analyse's own time, and the tokenizer's in-place cost shows how far the solo tokenizer "floor" is from anything a
@@ -286,6 +287,34 @@ def reference_pipelines(corpus: list[str], n_words: int, tok_wps: float, coach_w
     # In units of the bare tokenizer's time: what a ratio of 0.25 leaves for the rules, and what they take now.
     print(f"  time left for the rules at a ratio of 0.25: {4 - tok_wps / wps:.1f} tokenizer-times; the rules take "
           f"{tok_wps / coach_wps - tok_wps / wps:.1f} now")
+    # Part of that is only building the answer the contract asks for (a Feedback of frozen ValueMention and
+    # SentenceFeedback objects), which any implementation of the rules would still have to return.
+    out_wps = n_words / result_objects(corpus)
+    print(f"  of which building the contract's result objects alone (no analysis) takes {tok_wps / out_wps:.2f}; that "
+          f"leaves {4 - tok_wps / wps - tok_wps / out_wps:.1f} tokenizer-times for every rule")
+
+
+def result_objects(corpus: list[str]) -> float:
+    """Seconds (best of three) to build each draft's Feedback from its already-computed fields: the floor of any
+    implementation that keeps the coach contract's Python objects."""
+    from relational.coach import analyse
+    from relational.coach.results import CallToAction, Feedback, SentenceFeedback, ValueMention
+
+    fields = {}
+    for text in corpus:
+        fb = analyse(text)
+        cta = fb.call_to_action
+        fields[text] = (fb.kind, [(v.start, v.end, v.family, v.cue) for v in fb.values],
+                        [(s.start, s.end, s.moves, s.abstract_claim, s.emotions) for s in fb.sentences],
+                        (cta.present, cta.start, cta.end, cta.specific), fb.prompts, fb.word_count)
+
+    def build(text: str) -> Feedback:
+        kind, values, sentences, cta, prompts, word_count = fields[text]
+        return Feedback(text=text, kind=kind, values=tuple([ValueMention(a, b, text[a:b], f, c) for a, b, f, c in values]),
+                        sentences=tuple([SentenceFeedback(*s) for s in sentences]), call_to_action=CallToAction(*cta),
+                        prompts=prompts, word_count=word_count)
+
+    return min(timed(build, corpus) for _ in range(3))
 
 
 def stages(corpus: list[str]) -> None:
