@@ -208,13 +208,13 @@ def test_coverage_of_the_annotation(drafts, part, scale, no_values):
 
 def test_drafts_jsonl_counts(drafts):
     """85 original drafts (28 self, 29 us, 28 now), the retired batches in dev (batch 1: 10 of each kind; batches 2
-    to 26: 15 of each kind), and the fresh batch after them."""
+    to 27: 15 of each kind), and the fresh batch after them."""
     by_batch = Counter((_batch(d["id"]), d["kind"]) for d in drafts)
     assert {k: by_batch[None, k] for k in KINDS} == {"self": 28, "us": 29, "now": 28}
     assert {k: by_batch["fresh", k] for k in KINDS} == {"self": 10, "us": 10, "now": 10}
-    for batch in (f"fresh{n}" for n in range(2, 27)):
+    for batch in (f"fresh{n}" for n in range(2, 28)):
         assert {k: by_batch[batch, k] for k in KINDS} == {"self": 15, "us": 15, "now": 15}
-    assert len(drafts) == 1240 + len(_fresh(drafts))
+    assert len(drafts) == 1285 + len(_fresh(drafts))
 
 
 def test_convert_reproduces_drafts_jsonl(convert):
@@ -282,10 +282,10 @@ def test_quality_benchmark_hides_fresh_split_by_default(drafts):
     preds = [{} for _ in drafts]
     figures = bench.evaluate(drafts, preds)
     assert set(figures) == {"dev", "heldout", "all"}
-    assert figures["all"]["drafts"] == figures["dev"]["drafts"] + figures["heldout"]["drafts"] == 1240
+    assert figures["all"]["drafts"] == figures["dev"]["drafts"] + figures["heldout"]["drafts"] == 1285
     assert "fresh" not in bench.table(figures)
     with_fresh = bench.evaluate(drafts, preds, fresh=True)
-    assert with_fresh["fresh"]["drafts"] == len(_fresh(drafts)) >= 30 and with_fresh["all"]["drafts"] == 1240
+    assert with_fresh["fresh"]["drafts"] == len(_fresh(drafts)) >= 30 and with_fresh["all"]["drafts"] == 1285
     assert "fresh" in bench.table(with_fresh)
     listed = bench.errors(drafts, preds)
     ids = {line.split()[0] for line in listed.splitlines() if not line.startswith(" ")}
