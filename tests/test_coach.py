@@ -1552,6 +1552,17 @@ def test_wanting_others_to_act_asks_only_in_a_story_of_now():
     ("Older people need security in their own homes.", ["security"]),
     ("The leisure contract goes to the committee in June.", []),
     ("Leisure matters as much as work.", ["leisure"]),
+    # Batch 27: what someone learns to be, looking in on a person, trusts and firms that are organisations, and a
+    # boat's duty.
+    ("Priya told him that the fox learns to be honest.", ["honest"]),
+    ("We took turns to look in on her on Sunday evenings.", ["look in on"]),
+    ("I'll look in on the boiler tomorrow.", []),
+    ("From September the leisure trust wants the slot back.", []),
+    ("I run the car boot behind pride cabs.", []),
+    ("We run the kit rota for the goodwill road under 12s.", []),
+    ("The club ran on goodwill.", ["goodwill"]),
+    ("The power boat can go back to safety cover.", []),
+    ("Safety comes first on the water.", ["safety"]),
 ])
 def test_value_senses_learned_from_unseen_batches(text, cues):
     assert cues_of(text) == cues

@@ -32,7 +32,8 @@ CARE_OBJECT_JOINERS = frozenset({"the", "our", "their", "my", "your", "this", "h
 # these verbs they say what someone means to be: "the job is to be fair, not popular", "I try to be honest with her".
 INTENT_VERBS = frozenset({"is", "was", "are", "were", "be", "been", "'s", "want", "wants", "wanted", "try", "tries",
                           "tried", "trying", "need", "needs", "needed", "aim", "aims", "aimed", "chose", "choose",
-                          "chooses", "decided", "decide", "learned", "learnt", "promise", "promised", "promises",
+                          "chooses", "decided", "decide", "learned", "learnt", "learn", "learns", "learning",
+                          "promise", "promised", "promises", "teach", "teaches",
                           "mean", "means", "meant", "expect", "expected", "hope", "hoped", "strive", "strived", "taught",
                           "believe", "believed", "believes", "believing",
                           # ...and after an adjective that judges it: "a mirror makes it easier to be honest".
