@@ -1542,6 +1542,7 @@ def test_wanting_others_to_act_asks_only_in_a_story_of_now():
     ("He was a kindly neighbour.", ["kindly"]),
     ("Kindly, she said that any chaplain would do.", ["kindly"]),
     ("People will pay what they can if we are honest with them.", ["honest with"]),
+    ("If we are honest with them, they pay.", ["honest with"]),
     ("If we are honest with ourselves, it was a mess.", []),
     ("We did it in six weeks, to be honest with no budget at all.", []),
     ("A mirror makes it easier to be honest.", ["honest"]),

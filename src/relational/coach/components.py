@@ -29,7 +29,8 @@ CARE_VERBS = frozenset({"look after", "looking after", "care about", "care for",
                         "care deeply about", "cared for", "cared about"})
 CARE_OBJECT_JOINERS = frozenset({"the", "our", "their", "my", "your", "this", "his", "her", "its"})
 # "To be fair" and "to be honest" are fillers at the edge of a clause ("To be fair, they backed it"), but after one of
-# these verbs they say what someone means to be: "the job is to be fair, not popular", "I try to be honest with her".
+# these verbs (or judging adjectives) they say what someone means to be: "the job is to be fair, not popular", "I try
+# to be honest with her".
 INTENT_VERBS = frozenset({"is", "was", "are", "were", "be", "been", "'s", "want", "wants", "wanted", "try", "tries",
                           "tried", "trying", "need", "needs", "needed", "aim", "aims", "aimed", "chose", "choose",
                           "chooses", "decided", "decide", "learned", "learnt", "learn", "learns", "learning",
@@ -47,7 +48,7 @@ VERB_OBJECTS = frozenset({"nothing", "less", "more", "little", "us", "them", "yo
 # and to ring them back", "she asked them to be fair"), not a filler.
 ASKING_VERBS = INTENT_VERBS | frozenset({"ask", "asks", "asked", "asking", "tell", "tells", "told", "telling", "expect",
                                          "expects", "urge", "urged", "encourage", "encouraged", "trust", "trusted",
-                                         "trusts", "teach", "teaches", "remind", "reminded", "need", "want"})
+                                         "trusts", "remind", "reminded", "need", "want"})
 OBJECT_PRONOUNS = frozenset({"us", "them", "him", "her", "me"})
 # "If I'm honest with you" (or "with myself") is a filler, and so is "to be honest with no budget"; honest with
 # someone else is how they are dealt with: "people will pay what they can if we are honest with them".
@@ -472,15 +473,21 @@ class ValuesMarker:
     def _intended(self, doc: Doc, traps: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
         """The traps without fillers that are not fillers where they stand: "to be fair" or "in fairness" after a verb
         of aim or belief ("the job is to be fair", "I believed in fairness") or after such a verb and its object
-        ("they need us to be honest"), and a filler after a negation, a subject or "to" ("if they didn't trust me",
-        "a reason to trust me"; not "Trust me, ...")."""
+        ("they need us to be honest"), a filler after a negation, a subject or "to" ("if they didn't trust me",
+        "a reason to trust me"; not "Trust me, ..."), and being honest with people other than the listeners ("if we
+        are honest with them")."""
         arrays = None
         kept = []
         for trap in traps:
-            start = trap[0]
-            if trap[2] == "filler" and start > 0:
+            start, end = trap[0], trap[1]
+            if trap[2] == "filler":
                 if arrays is None:
                     arrays = token_arrays(doc)
+                if (int(arrays.lower[end - 1]) == self.honest_hash and end + 1 < len(arrays.lower)
+                        and int(arrays.lower[end]) == self.with_hash
+                        and int(arrays.lower[end + 1]) in self.honest_with_hashes):
+                    continue  # "if we are honest with them": how they are dealt with (see HONEST_WITH)
+            if trap[2] == "filler" and start > 0:
                 first, before = int(arrays.lower[start]), int(arrays.lower[start - 1])
                 if first in self.filler_heads and before in self.intent_hashes:
                     continue
@@ -490,11 +497,6 @@ class ValuesMarker:
                 if not first in self.filler_heads and (arrays.bit_list[start - 1] & (NEGATION | SUBJECT)
                                                        or before == self.to_hash):
                     continue  # "if they didn't trust me", "any reason to trust me"
-                end = trap[1]
-                if (int(arrays.lower[end - 1]) == self.honest_hash and end + 1 < len(arrays.lower)
-                        and int(arrays.lower[end]) == self.with_hash
-                        and int(arrays.lower[end + 1]) in self.honest_with_hashes):
-                    continue  # "if we are honest with them": how they are dealt with (see HONEST_WITH)
             kept.append(trap)
         return kept
 
